@@ -1,0 +1,94 @@
+/**
+ * The in-memory directory: the plain-data snapshot that every routing decision reads.
+ *
+ * The store builds it from SQLite at start and keeps it current write-through after each
+ * committed change; engines only read it. Nothing here knows about HTTP, SQL or the clock.
+ * Maps are keyed for the lookups the hot path makes, so a decision is a handful of hash reads.
+ */
+
+export type MemberStatus = 'active' | 'suspended';
+
+export interface MemberEntry {
+  id: string;
+  groupId: string;
+  /** E.164, e.g. `+8613800138000`. */
+  msisdn: string;
+  name: string;
+  department: string | null;
+  /** ISO 3166-2, e.g. `CN-HE`. */
+  homeProvince: string;
+  status: MemberStatus;
+  shortCode: string | null;
+  /** Sub-groups (灵活组网) the member belongs to. */
+  subgroupIds: Set<string>;
+}
+
+export interface VpnSettings {
+  shortCodeMin: number;
+  shortCodeMax: number;
+  crossProvince: boolean;
+  showShortCode: boolean;
+  /** The VPN's default on-net rate; null means the tariff catalogue's on-net rate. */
+  onnetRateFenPerMinute: number | null;
+}
+
+export interface SubgroupEntry {
+  id: string;
+  groupId: string;
+  name: string;
+  shortCode: string | null;
+  /** The sub-group's own on-net discount rate; null means the VPN's. */
+  onnetRateFenPerMinute: number | null;
+  memberIds: Set<string>;
+}
+
+/** What a short code in a group's numbering plan points at. */
+export type ShortCodeHolder = { kind: 'member'; memberId: string } | { kind: 'subgroup'; subgroupId: string };
+
+export interface GroupEntry {
+  id: string;
+  /** ISO 3166-2 province of the group's home. */
+  province: string;
+  /** IANA zone, default `Asia/Shanghai`. */
+  timezone: string;
+  /** null when the group has no VPN (集团网) subscription. */
+  vpn: VpnSettings | null;
+  shortCodes: Map<string, ShortCodeHolder>;
+  subgroups: Map<string, SubgroupEntry>;
+}
+
+export interface SwitchboardEntry {
+  id: string;
+  groupId: string;
+  /** E.164 pilot number (总机号码). */
+  pilotNumber: string;
+  /** Digits an extension member dials before an outside number; null when outbound is off. */
+  outboundPrefix: string | null;
+  /** extension → member id */
+  extensions: Map<string, string>;
+}
+
+export interface Directory {
+  membersByMsisdn: Map<string, MemberEntry>;
+  membersById: Map<string, MemberEntry>;
+  groups: Map<string, GroupEntry>;
+  /** E.164 pilot number → switchboard. */
+  switchboardsByPilot: Map<string, SwitchboardEntry>;
+  switchboardsById: Map<string, SwitchboardEntry>;
+  /** member id → the switchboards where the member holds an extension (outbound calling). */
+  switchboardsByExtensionMember: Map<string, SwitchboardEntry[]>;
+  /** The conference bridge's access number as dialled (e.g. `95123`), or null when none. */
+  conferenceAccessNumber: string | null;
+}
+
+export function emptyDirectory(conferenceAccessNumber: string | null = null): Directory {
+  return {
+    membersByMsisdn: new Map(),
+    membersById: new Map(),
+    groups: new Map(),
+    switchboardsByPilot: new Map(),
+    switchboardsById: new Map(),
+    switchboardsByExtensionMember: new Map(),
+    conferenceAccessNumber,
+  };
+}
