@@ -43,7 +43,9 @@ export interface SubgroupEntry {
 }
 
 /** What a short code in a group's numbering plan points at. */
-export type ShortCodeHolder = { kind: 'member'; memberId: string } | { kind: 'subgroup'; subgroupId: string };
+export type ShortCodeHolder =
+  | { kind: 'member'; member: MemberEntry }
+  | { kind: 'subgroup'; subgroup: SubgroupEntry };
 
 export interface GroupEntry {
   id: string;

@@ -1,0 +1,39 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../db/migrations');
+const sourceMigrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/**
+ * Opens (creating if need be) the service's SQLite database and applies the committed
+ * migrations. `dataDir` `:memory:` gives a private in-memory database (tests).
+ */
+export function openDatabase(dataDir: string): Db {
+  let file = ':memory:';
+  if (dataDir !== ':memory:') {
+    mkdirSync(dataDir, { recursive: true });
+    file = path.join(dataDir, 'service.sqlite');
+  }
+  const sqlite = new Database(file);
+  // WAL: readers never block the one writer; NORMAL sync is durable across process crashes
+  // (a kill -9 loses nothing committed), which is the guarantee the CDR contract needs.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = drizzle(sqlite, { schema }) as Db;
+  migrate(db, { migrationsFolder: resolveMigrationsFolder() });
+  return db;
+}
+
+// Compiled code runs from dist/db; the migrations stay in the source tree's db/migrations.
+function resolveMigrationsFolder(): string {
+  return import.meta.url.includes('/dist/') ? migrationsFolder : sourceMigrationsFolder;
+}

@@ -1,0 +1,181 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { InstitutionType, Province, ValueTier } from '../src/domain/group-rules.js';
+
+/**
+ * The system of record. Times are epoch milliseconds (integers); money is integer fen;
+ * phone numbers are E.164. Public ids are prefixed ULIDs, so they sort in creation order and
+ * cursor pagination can page on them directly.
+ */
+
+/** 集团客户: a group customer. */
+export const groups = sqliteTable('groups', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  institutionType: text('institution_type').$type<InstitutionType>().notNull(),
+  valueTier: text('value_tier').$type<ValueTier>().notNull(),
+  province: text('province').$type<Province>().notNull(),
+  city: text('city'),
+  timezone: text('timezone').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** 成员: a group's mobile subscriber. A MSISDN belongs to at most one group. */
+export const members = sqliteTable(
+  'members',
+  {
+    id: text('id').primaryKey(),
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id),
+    msisdn: text('msisdn').notNull(),
+    name: text('name').notNull(),
+    /** Full pinyin without tones or spaces (`zhanglan`), for directory search. */
+    namePinyin: text('name_pinyin').notNull(),
+    /** Pinyin initials (`zl`). */
+    nameInitials: text('name_initials').notNull(),
+    department: text('department'),
+    title: text('title'),
+    homeProvince: text('home_province').notNull(),
+    status: text('status').$type<'active' | 'suspended'>().notNull(),
+    shortCode: text('short_code'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('members_msisdn_unique').on(t.msisdn),
+    uniqueIndex('members_group_short_code_unique')
+      .on(t.groupId, t.shortCode)
+      .where(sql`short_code IS NOT NULL`),
+    index('members_group_department').on(t.groupId, t.department),
+  ],
+);
+
+/** Partner API keys: stored as SHA-256 of the key, scoped to group customers. */
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    keyHash: text('key_hash').notNull(),
+    /** JSON array of group ids. */
+    groupIds: text('group_ids', { mode: 'json' }).$type<string[]>().notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('api_keys_hash_unique').on(t.keyHash)],
+);
+
+/** Stored responses of POSTs carrying an Idempotency-Key, kept 24 hours. */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    principal: text('principal').notNull(),
+    key: text('key').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    bodyHash: text('body_hash').notNull(),
+    /** null while the first request is still being processed. */
+    statusCode: integer('status_code'),
+    responseBody: text('response_body'),
+    contentType: text('content_type'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.principal, t.key] }), index('idempotency_created').on(t.createdAt)],
+);
+
+/** 集团网: a group's VPN settings; a group without a row has no VPN. */
+export const vpns = sqliteTable('vpns', {
+  groupId: text('group_id')
+    .primaryKey()
+    .references(() => groups.id, { onDelete: 'cascade' }),
+  shortCodeMin: integer('short_code_min').notNull(),
+  shortCodeMax: integer('short_code_max').notNull(),
+  crossProvince: integer('cross_province', { mode: 'boolean' }).notNull(),
+  showShortCode: integer('show_short_code', { mode: 'boolean' }).notNull(),
+  onnetRateFenPerMinute: integer('onnet_rate_fen_per_minute'),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** 灵活组网: a sub-group of a VPN with its own on-net discount and optional short code. */
+export const subgroups = sqliteTable(
+  'subgroups',
+  {
+    id: text('id').primaryKey(),
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    shortCode: text('short_code'),
+    onnetRateFenPerMinute: integer('onnet_rate_fen_per_minute'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('subgroups_group_short_code_unique')
+      .on(t.groupId, t.shortCode)
+      .where(sql`short_code IS NOT NULL`),
+  ],
+);
+
+export const subgroupMembers = sqliteTable(
+  'subgroup_members',
+  {
+    subgroupId: text('subgroup_id')
+      .notNull()
+      .references(() => subgroups.id, { onDelete: 'cascade' }),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.subgroupId, t.memberId] }),
+    index('subgroup_members_member').on(t.memberId),
+  ],
+);
+
+/** Short messages, including platform notices; one row per message, recipients beside it. */
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    fromNumber: text('from_number').notNull(),
+    /** As dialled (a short code, a long number). */
+    toDialled: text('to_dialled').notNull(),
+    text: text('text').notNull(),
+    at: integer('at').notNull(),
+    senderDisplay: text('sender_display').notNull(),
+    /** Group of the sender when a member, else of the first member recipient: for scoping. */
+    groupId: text('group_id'),
+    kind: text('kind').$type<'sms' | 'notice'>().notNull().default('sms'),
+  },
+  (t) => [index('messages_from').on(t.fromNumber, t.id)],
+);
+
+export const messageRecipients = sqliteTable(
+  'message_recipients',
+  {
+    messageId: text('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    msisdn: text('msisdn').notNull(),
+    memberId: text('member_id'),
+    groupId: text('group_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.messageId, t.msisdn] }),
+    index('message_recipients_msisdn').on(t.msisdn, t.messageId),
+  ],
+);
+
+/** The tariff catalogue: versions effective from a date; the rates as a JSON document. */
+export const tariffVersions = sqliteTable('tariff_versions', {
+  effectiveFrom: text('effective_from').primaryKey(),
+  rates: text('rates', { mode: 'json' }).notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Key-value settings of the service itself. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { type Db, openDatabase } from '../db/index.js';
+import type { Config } from './config.js';
+import authPlugin from './http/auth.js';
+import idempotencyPlugin from './http/idempotency.js';
+import openapiPlugin from './http/openapi.js';
+import problemDetailsPlugin from './http/problem-details.js';
+import apiKeyRoutes from './routes/api-keys.js';
+import groupRoutes from './routes/groups.js';
+import healthRoutes from './routes/health.js';
+import memberRoutes from './routes/members.js';
+import messageRoutes from './routes/messages.js';
+import routeRoutes from './routes/route.js';
+import simRoutes from './routes/sim.js';
+import tariffRoutes from './routes/tariffs.js';
+import vpnRoutes from './routes/vpn.js';
+import { createServices, type Services } from './services/container.js';
+import { type Clock, realClock, simulatedClock } from './sim/clock.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Readonly<Config>;
+    db: Db;
+    services: Services;
+  }
+}
+
+export interface BuildOptions {
+  config: Readonly<Config>;
+  /** The admin key; the server resolves it (env or generated file). Tests pass one in config. */
+  adminKey?: string;
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export const BODY_LIMIT = 1024 * 1024;
+
+/** Builds the app; never listens. `server.ts` runs it; tests inject into it. */
+export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
+    bodyLimit: BODY_LIMIT,
+    connectionTimeout: 30_000,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 72_000,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomBytes(8).toString('hex'),
+    ajv: { customOptions: { coerceTypes: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const db = openDatabase(config.dataDir);
+  const clock = options.clock ?? (config.clock === 'simulated' ? simulatedClock() : realClock());
+  const adminKey = options.adminKey ?? config.adminApiKey ?? randomBytes(24).toString('base64url');
+  const services = createServices({ db, clock, config, adminKey });
+  app.decorate('config', config);
+  app.decorate('db', db);
+  app.decorate('services', services);
+  app.addHook('onClose', async () => db.$client.close());
+
+  // Order matters: errors first so every later failure is problem+json; OpenAPI before the
+  // routes so it sees them; auth before idempotency, whose stored answers are per API key.
+  await app.register(problemDetailsPlugin);
+  await app.register(openapiPlugin);
+  await app.register(authPlugin, { apiKeys: services.apiKeys });
+  await app.register(idempotencyPlugin, { repo: services.idempotencyRepo, clock });
+
+  await app.register(healthRoutes);
+  await app.register(apiKeyRoutes, { prefix: '/v1' });
+  await app.register(groupRoutes, { prefix: '/v1' });
+  await app.register(memberRoutes, { prefix: '/v1' });
+  await app.register(vpnRoutes, { prefix: '/v1' });
+  await app.register(routeRoutes, { prefix: '/v1' });
+  await app.register(messageRoutes, { prefix: '/v1' });
+  await app.register(tariffRoutes, { prefix: '/v1' });
+  await app.register(simRoutes, { prefix: '/v1' });
+  return app;
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/**
+ * The service's configuration, parsed once from the environment at start and frozen.
+ * A bad value stops start-up with a message naming the variable.
+ */
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** No default: when unset the server generates one and stores it in DATA_DIR. */
+  ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  CLOCK: z.enum(['real', 'simulated']).default('real'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The conference bridge's access number, as callers dial it. */
+  CONFERENCE_ACCESS_NUMBER: z
+    .string()
+    .regex(/^\d{3,20}$/, 'must be 3–20 digits')
+    .default('95100'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Directory of the SQLite file and the generated admin key; `:memory:` keeps all in memory (tests). */
+  dataDir: string;
+  adminApiKey: string | undefined;
+  clock: 'real' | 'simulated';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  conferenceAccessNumber: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  // Empty strings count as unset, as shells and .env files tend to leave them.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = ConfigSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    adminApiKey: e.ADMIN_API_KEY,
+    clock: e.CLOCK,
+    logLevel: e.LOG_LEVEL,
+    conferenceAccessNumber: e.CONFERENCE_ACCESS_NUMBER,
+  });
+}
+
+/** Defaults for tests and tools: in memory, simulated clock, quiet. */
+export function testConfig(overrides: Partial<Config> = {}): Readonly<Config> {
+  return Object.freeze({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: ':memory:',
+    adminApiKey: 'test-admin-key-0123456789',
+    clock: 'simulated',
+    logLevel: 'silent',
+    conferenceAccessNumber: '95100',
+    ...overrides,
+  });
+}

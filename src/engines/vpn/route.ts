@@ -1,0 +1,642 @@
+import { toE164 } from '../../domain/phone.js';
+import type {
+  Directory,
+  GroupEntry,
+  MemberEntry,
+  SubgroupEntry,
+  SwitchboardEntry,
+  VpnSettings,
+} from '../directory.js';
+import type { TariffRates } from '../rating/tariff.js';
+import { isEmergencyNumber, isShortCodeShaped } from './numbering-plan.js';
+
+/**
+ * The routing hot path (集团网 short-number dialling and everything around it): who a dialled
+ * string reaches, what the callee sees, and at which rate.
+ *
+ * Pure: it reads the in-memory directory and the tariff in force, writes nothing and never
+ * reads the clock (time comes in the request). A decision is a handful of Map reads; the only
+ * costly step, parsing a dialled long number, goes through the memoised `toE164` (and is
+ * skipped when the number is a member's). With a large directory the reads' cache misses, not
+ * the computation, set the pace, so the code avoids touching objects it does not need.
+ *
+ * Order (the contract's): emergency numbers → the caller's suspension → the caller's short
+ * codes → on-net long numbers in the caller's VPN → the caller's switchboard outbound prefix →
+ * switchboard pilots and the conference access number → an unheld short code → off-net.
+ */
+
+export type RouteService = 'voice' | 'sms';
+
+export interface RouteLocation {
+  /** ISO 3166-2, e.g. `CN-BJ`. */
+  province?: string;
+  cellId?: string;
+}
+
+export interface RouteRequest {
+  /** The caller, already E.164. */
+  from: string;
+  /** The dial string exactly as dialled: digits with an optional leading `+`, `*` or `#`. */
+  to: string;
+  service: RouteService;
+  /** Epoch ms of the call; the engine never reads the clock. */
+  atMs: number;
+  location?: RouteLocation;
+}
+
+/** What the callee's caller hears while ringing; `RingbackDecision` of the ringback engine fits. */
+export interface RingbackChoice {
+  readonly policyId: string;
+  readonly toneIds: readonly string[];
+  readonly playback: 'single' | 'loop';
+}
+
+export interface RouteContext {
+  /** The tariff version in force at `request.atMs`. */
+  tariff: TariffRates;
+  /** The group ringback (集团彩铃) engine's answer for a called member; absent means none. */
+  resolveRingback?: (callee: MemberEntry, request: RouteRequest) => RingbackChoice | null;
+}
+
+export type RouteDecisionKind = 'connect' | 'ivr' | 'reject' | 'emergency';
+
+export type RouteCallType =
+  | 'emergency'
+  | 'vpn_short'
+  | 'vpn_onnet'
+  | 'switchboard_inbound'
+  | 'switchboard_outbound'
+  | 'conference_dialin'
+  | 'offnet';
+
+/** Stable machine codes: the first four are reject reasons, the rest say which rule connected. */
+export type RouteReason =
+  | 'caller_suspended'
+  | 'callee_suspended'
+  | 'unallocated_number'
+  | 'not_callable'
+  | 'emergency_number'
+  | 'vpn_short_code'
+  | 'vpn_subgroup_code'
+  | 'vpn_long_number'
+  | 'switchboard_outbound_prefix'
+  | 'switchboard_pilot'
+  | 'conference_access_number'
+  | 'offnet';
+
+export type TariffClass =
+  | 'emergency'
+  | 'onnet'
+  | 'offnet'
+  | 'switchboard_inbound'
+  | 'switchboard_outbound'
+  | 'conference'
+  | 'sms_onnet'
+  | 'sms_offnet'
+  | 'none';
+
+export interface RouteTariff {
+  class: TariffClass;
+  rateFenPerMinute: number;
+  /** Present on SMS routes. */
+  rateFenPerMessage?: number;
+}
+
+export interface RouteTarget {
+  /** E.164 when the dialled string is a number; otherwise as dialled (a service code). */
+  msisdn: string;
+  memberId?: string;
+  groupId?: string;
+}
+
+export interface RouteRecipient {
+  msisdn: string;
+  memberId: string;
+}
+
+export interface RouteDecision {
+  decision: RouteDecisionKind;
+  /** On a reject, the kind of call that was refused. */
+  callType: RouteCallType;
+  from: string;
+  to: string;
+  target: RouteTarget | null;
+  /** What the callee's screen shows. */
+  presentedCallerId: string;
+  ringback: RingbackChoice | null;
+  tariff: RouteTariff;
+  reason: RouteReason;
+  /** One English sentence naming the rule that decided. */
+  explanation: string;
+  /** The caller is outside its home province (by `request.location.province`). */
+  roaming: boolean;
+  switchboardId?: string;
+  /** SMS to a sub-group's short code. */
+  subgroupId?: string;
+  /** SMS to a sub-group's short code: every active member of the sub-group but the sender. */
+  recipients?: RouteRecipient[];
+}
+
+const PLUS = 43;
+const ONE = 49;
+const EIGHT = 56;
+const SIX = 54;
+
+/**
+ * The best (lowest) on-net rate among the sub-groups (灵活组网) both members belong to, ignoring
+ * sub-groups without a rate of their own; null when they share none with a rate.
+ */
+export function sharedSubgroupRate(directory: Directory, a: MemberEntry, b: MemberEntry): number | null {
+  if (a.groupId !== b.groupId) return null;
+  const group = directory.groups.get(a.groupId);
+  return group === undefined ? null : sharedRateIn(group, a, b);
+}
+
+/** `sharedSubgroupRate` for two members of `group`, without looking the group up again. */
+function sharedRateIn(group: GroupEntry, a: MemberEntry, b: MemberEntry): number | null {
+  let small = a.subgroupIds;
+  let large = b.subgroupIds;
+  if (small.size === 0 || large.size === 0) return null;
+  if (small.size > large.size) {
+    const swap = small;
+    small = large;
+    large = swap;
+  }
+  let best: number | null = null;
+  for (const id of small) {
+    if (!large.has(id)) continue;
+    const rate = group.subgroups.get(id)?.onnetRateFenPerMinute;
+    if (rate != null && (best === null || rate < best)) best = rate;
+  }
+  return best;
+}
+
+export function decideRoute(
+  directory: Directory,
+  request: RouteRequest,
+  context: RouteContext,
+): RouteDecision {
+  const { from, to } = request;
+  if (isEmergencyNumber(to)) {
+    // The caller matters only for the roaming flag: skip the lookup when no province came.
+    const caller = request.location?.province ? directory.membersByMsisdn.get(from) : undefined;
+    const roaming = caller !== undefined && isRoaming(caller, request);
+    return make(
+      request,
+      'emergency',
+      'emergency',
+      { msisdn: to },
+      from,
+      null,
+      tariffOf(request, 'emergency', 0, 0),
+      'emergency_number',
+      `${to} is an emergency number, routed to emergency services whoever calls${roamingNote(caller, request, roaming)}`,
+      roaming,
+    );
+  }
+  const caller = directory.membersByMsisdn.get(from);
+  if (caller === undefined) return routeActive(directory, request, context, undefined, undefined, false);
+  const roaming = isRoaming(caller, request);
+  if (caller.status === 'suspended') {
+    // Classify without ringback so the reject still says which kind of call was refused.
+    const group = directory.groups.get(caller.groupId);
+    const refused = routeActive(directory, request, { tariff: context.tariff }, caller, group, roaming);
+    return reject(
+      request,
+      refused.callType,
+      null,
+      'caller_suspended',
+      `caller ${from} (member ${caller.id}) is suspended, so the ${refused.callType} ${kindOf(request)} is refused`,
+      roaming,
+    );
+  }
+  return routeActive(directory, request, context, caller, directory.groups.get(caller.groupId), roaming);
+}
+
+/** Everything after the emergency and caller-suspension checks. */
+function routeActive(
+  directory: Directory,
+  request: RouteRequest,
+  context: RouteContext,
+  caller: MemberEntry | undefined,
+  group: GroupEntry | undefined,
+  roaming: boolean,
+): RouteDecision {
+  const { from, to } = request;
+  const vpn = group?.vpn ?? null;
+  const shortShaped = vpn !== null && isShortCodeShaped(to, vpn);
+
+  // 1. The caller's short codes (短号互拨).
+  if (shortShaped) {
+    const holder = group!.shortCodes.get(to);
+    if (holder !== undefined) {
+      if (holder.kind === 'member') {
+        const callee = holder.member;
+        return connectOnnet(
+          request,
+          context,
+          caller!,
+          group!,
+          callee,
+          vpn,
+          'vpn_short',
+          'vpn_short_code',
+          `short code ${to} in group ${group!.id} is held by member ${callee.name}`,
+          roaming,
+        );
+      }
+      return subgroupCode(directory, request, context, caller!, group!, vpn, holder.subgroup, roaming);
+    }
+  }
+
+  // 2. On-net long numbers: a member of the caller's own VPN group, in any accepted form.
+  // Members' numbers are valid mobiles, so a dialled string that is one of them in E.164,
+  // national (`138…`) or plus-less international (`86138…`) form needs no parsing: a direct
+  // lookup saves the phone memo's reads on the commonest long numbers.
+  let callee = memberByDialled(directory, to);
+  let e164: string | null;
+  if (callee !== undefined) {
+    e164 = callee.msisdn;
+  } else {
+    e164 = toE164(to);
+    if (e164 !== null) callee = directory.membersByMsisdn.get(e164);
+  }
+  if (vpn !== null && callee !== undefined && callee.groupId === caller!.groupId) {
+    return connectOnnet(
+      request,
+      context,
+      caller!,
+      group!,
+      callee,
+      vpn,
+      'vpn_onnet',
+      'vpn_long_number',
+      `${to} is member ${callee.name} of the caller's VPN group ${group!.id}`,
+      roaming,
+    );
+  }
+
+  // 3. The caller's switchboard outbound prefix (an extension member dialling out).
+  if (caller !== undefined) {
+    const switchboards = directory.switchboardsByExtensionMember.get(caller.id);
+    if (switchboards !== undefined) {
+      for (let i = 0; i < switchboards.length; i++) {
+        const switchboard = switchboards[i]!;
+        const prefix = switchboard.outboundPrefix;
+        if (prefix === null || prefix.length === 0 || to.length <= prefix.length || !to.startsWith(prefix)) {
+          continue;
+        }
+        const outside = toE164(to.slice(prefix.length));
+        if (outside === null) continue;
+        return switchboardOutbound(directory, request, context, caller, switchboard, outside, roaming);
+      }
+    }
+  }
+
+  // 4. Switchboard pilots (总机号码) and the conference bridge's access number.
+  if (e164 !== null) {
+    const switchboard = directory.switchboardsByPilot.get(e164);
+    if (switchboard !== undefined) {
+      const decided = make(
+        request,
+        'ivr',
+        'switchboard_inbound',
+        { msisdn: switchboard.pilotNumber, groupId: switchboard.groupId },
+        from,
+        null,
+        voiceOrSms(
+          request,
+          'switchboard_inbound',
+          context.tariff.voice.switchboardInboundFenPerMinute,
+          context,
+        ),
+        'switchboard_pilot',
+        `${e164} is the pilot number of switchboard ${switchboard.id} of group ${switchboard.groupId}, whose greeting answers${roamingNote(caller, request, roaming)}`,
+        roaming,
+      );
+      decided.switchboardId = switchboard.id;
+      return decided;
+    }
+  }
+  if (to === directory.conferenceAccessNumber) {
+    return make(
+      request,
+      'ivr',
+      'conference_dialin',
+      { msisdn: to },
+      from,
+      null,
+      // Dial-in is free for the participant: the conference's initiator pays per participant-minute.
+      voiceOrSms(request, 'conference', 0, context),
+      'conference_access_number',
+      `${to} is the conference access number, answered by the bridge prompt; the initiator pays${roamingNote(caller, request, roaming)}`,
+      roaming,
+    );
+  }
+
+  // 5. A short-code-shaped number in the caller's VPN that nothing above took.
+  if (shortShaped) {
+    return reject(
+      request,
+      'vpn_short',
+      null,
+      'unallocated_number',
+      `${to} is shaped like a short code of group ${group!.id} but no member or sub-group holds it`,
+      roaming,
+    );
+  }
+
+  // 6. Off-net: outside the caller's VPN (possibly a member of another group).
+  const target: RouteTarget =
+    callee === undefined
+      ? { msisdn: e164 ?? to }
+      : { msisdn: callee.msisdn, memberId: callee.id, groupId: callee.groupId };
+  if (callee !== undefined && callee.status === 'suspended') {
+    return reject(
+      request,
+      'offnet',
+      target,
+      'callee_suspended',
+      `callee ${callee.msisdn} (member ${callee.id} of group ${callee.groupId}) is suspended`,
+      roaming,
+    );
+  }
+  const where =
+    callee === undefined
+      ? `${to} is not a member of the caller's VPN`
+      : `${to} is member ${callee.name} of group ${callee.groupId}, outside the caller's VPN`;
+  return make(
+    request,
+    'connect',
+    'offnet',
+    target,
+    from,
+    callee === undefined ? null : ringbackFor(context, callee, request),
+    voiceOrSms(request, 'offnet', context.tariff.voice.offnetFenPerMinute, context),
+    'offnet',
+    `${where}, so the ${kindOf(request)} goes off-net${roamingNote(caller, request, roaming)}`,
+    roaming,
+  );
+}
+
+/** A connect between two members of the same VPN: short code or long number. */
+function connectOnnet(
+  request: RouteRequest,
+  context: RouteContext,
+  caller: MemberEntry,
+  group: GroupEntry,
+  callee: MemberEntry,
+  vpn: VpnSettings,
+  callType: 'vpn_short' | 'vpn_onnet',
+  reason: RouteReason,
+  rule: string,
+  roaming: boolean,
+): RouteDecision {
+  const target: RouteTarget = { msisdn: callee.msisdn, memberId: callee.id, groupId: callee.groupId };
+  if (callee.status === 'suspended') {
+    return reject(request, callType, target, 'callee_suspended', `${rule}, who is suspended`, roaming);
+  }
+  // The rate's source goes into the explanation as a constant: formatting the figure on every
+  // call costs more than it tells (the figure is in `tariff`).
+  let tariff: RouteTariff;
+  let rated: string;
+  if (request.service === 'sms') {
+    tariff = {
+      class: 'sms_onnet',
+      rateFenPerMinute: 0,
+      rateFenPerMessage: context.tariff.sms.onnetFenPerMessage,
+    };
+    rated = '; an on-net message';
+  } else {
+    let rate = sharedRateIn(group, caller, callee);
+    if (rate !== null) {
+      rated = '; on-net at the best rate of the sub-groups both share';
+    } else if (vpn.onnetRateFenPerMinute !== null) {
+      rate = vpn.onnetRateFenPerMinute;
+      rated = "; on-net at the VPN's rate";
+    } else {
+      rate = context.tariff.voice.onnetFenPerMinute;
+      rated = "; on-net at the catalogue's rate";
+    }
+    tariff = { class: 'onnet', rateFenPerMinute: rate };
+  }
+  return make(
+    request,
+    'connect',
+    callType,
+    target,
+    vpn.showShortCode && caller.shortCode !== null ? caller.shortCode : caller.msisdn,
+    ringbackFor(context, callee, request),
+    tariff,
+    reason,
+    roaming
+      ? `${rule}${rated}, kept while roaming in ${request.location!.province} (home ${caller.homeProvince})`
+      : rule + rated,
+    roaming,
+  );
+}
+
+/** A short code held by a sub-group: SMS fans out to its members, voice cannot call it. */
+function subgroupCode(
+  directory: Directory,
+  request: RouteRequest,
+  context: RouteContext,
+  caller: MemberEntry,
+  group: GroupEntry,
+  vpn: VpnSettings,
+  subgroup: SubgroupEntry,
+  roaming: boolean,
+): RouteDecision {
+  const rule = `short code ${request.to} in group ${group.id} belongs to sub-group ${subgroup.name} (${subgroup.id})`;
+  if (request.service === 'voice') {
+    const refused = reject(
+      request,
+      'vpn_short',
+      null,
+      'not_callable',
+      `${rule}, which takes messages but not calls`,
+      roaming,
+    );
+    refused.subgroupId = subgroup.id;
+    return refused;
+  }
+  const recipients: RouteRecipient[] = [];
+  for (const memberId of subgroup.memberIds) {
+    if (memberId === caller.id) continue;
+    const member = directory.membersById.get(memberId);
+    // A suspended member receives nothing, as a direct message to them would be refused.
+    if (member === undefined || member.status === 'suspended') continue;
+    recipients.push({ msisdn: member.msisdn, memberId: member.id });
+  }
+  const rate = context.tariff.sms.onnetFenPerMessage;
+  const decided = make(
+    request,
+    'connect',
+    'vpn_short',
+    null,
+    vpn.showShortCode && caller.shortCode !== null ? caller.shortCode : caller.msisdn,
+    null,
+    { class: 'sms_onnet', rateFenPerMinute: 0, rateFenPerMessage: rate },
+    'vpn_subgroup_code',
+    `${rule}, so the message goes to its ${recipients.length} other active members at the on-net SMS rate, ${rate} fen${roamingNote(caller, request, roaming)}`,
+    roaming,
+  );
+  decided.subgroupId = subgroup.id;
+  decided.recipients = recipients;
+  return decided;
+}
+
+function switchboardOutbound(
+  directory: Directory,
+  request: RouteRequest,
+  context: RouteContext,
+  caller: MemberEntry,
+  switchboard: SwitchboardEntry,
+  outside: string,
+  roaming: boolean,
+): RouteDecision {
+  const { id: switchboardId, pilotNumber: pilot, outboundPrefix: prefix } = switchboard;
+  const callee = directory.membersByMsisdn.get(outside);
+  const target: RouteTarget =
+    callee === undefined
+      ? { msisdn: outside }
+      : { msisdn: outside, memberId: callee.id, groupId: callee.groupId };
+  const rule = `the caller is an extension of switchboard ${switchboardId} and dialled its outbound prefix ${prefix} before ${outside}`;
+  let decided: RouteDecision;
+  if (callee !== undefined && callee.status === 'suspended') {
+    decided = reject(
+      request,
+      'switchboard_outbound',
+      target,
+      'callee_suspended',
+      `${rule}, a suspended member`,
+      roaming,
+    );
+  } else {
+    decided = make(
+      request,
+      'connect',
+      'switchboard_outbound',
+      target,
+      pilot,
+      callee === undefined ? null : ringbackFor(context, callee, request),
+      voiceOrSms(
+        request,
+        'switchboard_outbound',
+        context.tariff.voice.switchboardOutboundFenPerMinute,
+        context,
+      ),
+      'switchboard_outbound_prefix',
+      `${rule}, so the call goes out with the pilot ${pilot} presented${roamingNote(caller, request, roaming)}`,
+      roaming,
+    );
+  }
+  decided.switchboardId = switchboardId;
+  return decided;
+}
+
+function memberByDialled(directory: Directory, to: string): MemberEntry | undefined {
+  const length = to.length;
+  const first = to.charCodeAt(0);
+  if (first === PLUS) return directory.membersByMsisdn.get(to);
+  if (length === 11 && first === ONE) return directory.membersByMsisdn.get(`+86${to}`);
+  if (length === 13 && first === EIGHT && to.charCodeAt(1) === SIX)
+    return directory.membersByMsisdn.get(`+${to}`);
+  return undefined;
+}
+
+function make(
+  request: RouteRequest,
+  decision: RouteDecisionKind,
+  callType: RouteCallType,
+  target: RouteTarget | null,
+  presentedCallerId: string,
+  ringback: RingbackChoice | null,
+  tariff: RouteTariff,
+  reason: RouteReason,
+  explanation: string,
+  roaming: boolean,
+): RouteDecision {
+  return {
+    decision,
+    callType,
+    from: request.from,
+    to: request.to,
+    target,
+    presentedCallerId,
+    ringback,
+    tariff,
+    reason,
+    explanation,
+    roaming,
+  };
+}
+
+function reject(
+  request: RouteRequest,
+  callType: RouteCallType,
+  target: RouteTarget | null,
+  reason: RouteReason,
+  explanation: string,
+  roaming: boolean,
+): RouteDecision {
+  return make(
+    request,
+    'reject',
+    callType,
+    target,
+    request.from,
+    null,
+    tariffOf(request, 'none', 0, 0),
+    reason,
+    explanation,
+    roaming,
+  );
+}
+
+function tariffOf(
+  request: RouteRequest,
+  tariffClass: TariffClass,
+  perMinute: number,
+  perMessage: number,
+): RouteTariff {
+  return request.service === 'sms'
+    ? { class: tariffClass, rateFenPerMinute: 0, rateFenPerMessage: perMessage }
+    : { class: tariffClass, rateFenPerMinute: perMinute };
+}
+
+/** A voice class at its per-minute rate; any SMS that leaves the VPN is an off-net message. */
+function voiceOrSms(
+  request: RouteRequest,
+  voiceClass: TariffClass,
+  perMinute: number,
+  context: RouteContext,
+): RouteTariff {
+  return request.service === 'sms'
+    ? { class: 'sms_offnet', rateFenPerMinute: 0, rateFenPerMessage: context.tariff.sms.offnetFenPerMessage }
+    : { class: voiceClass, rateFenPerMinute: perMinute };
+}
+
+function ringbackFor(
+  context: RouteContext,
+  callee: MemberEntry,
+  request: RouteRequest,
+): RingbackChoice | null {
+  const resolve = context.resolveRingback;
+  return resolve === undefined ? null : (resolve(callee, request) ?? null);
+}
+
+function isRoaming(caller: MemberEntry, request: RouteRequest): boolean {
+  const province = request.location?.province;
+  return province !== undefined && province !== '' && province !== caller.homeProvince;
+}
+
+function roamingNote(member: MemberEntry | undefined, request: RouteRequest, roaming: boolean): string {
+  return roaming && member !== undefined
+    ? `; the caller is roaming in ${request.location!.province} (home ${member.homeProvince})`
+    : '';
+}
+
+function kindOf(request: RouteRequest): string {
+  return request.service === 'sms' ? 'message' : 'call';
+}

@@ -1,0 +1,65 @@
+/**
+ * The one error catalogue. Every domain error the API can answer with has a stable code here,
+ * with its HTTP status and title; the problem-details plugin maps them by this table.
+ */
+export const ERRORS = {
+  validation_failed: { status: 400, title: 'Invalid request' },
+  malformed_body: { status: 400, title: 'Malformed request body' },
+  unauthorized: { status: 401, title: 'Missing or unknown API key' },
+  forbidden: { status: 403, title: 'Not allowed for this API key' },
+  not_found: { status: 404, title: 'Not found' },
+  route_not_found: { status: 404, title: 'No such endpoint' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  payload_too_large: { status: 413, title: 'Request body too large' },
+  idempotency_key_reused: { status: 409, title: 'Idempotency-Key reused with another request' },
+  idempotency_in_progress: { status: 409, title: 'A request with this Idempotency-Key is still in progress' },
+  msisdn_taken: { status: 409, title: 'MSISDN already belongs to a member' },
+  group_has_members: { status: 409, title: 'Group still has members' },
+  short_code_taken: { status: 409, title: 'Short code already taken in this group' },
+  clock_not_simulated: { status: 409, title: 'The service clock is real' },
+  tier_mismatch: { status: 422, title: 'Value tier does not fit the institution type' },
+  invalid_timezone: { status: 422, title: 'Unknown time zone' },
+  vpn_required: { status: 422, title: 'The group has no VPN' },
+  short_code_invalid: { status: 422, title: 'Short code breaks the numbering plan' },
+  cross_province_not_allowed: {
+    status: 422,
+    title: 'Member outside the home province of a VPN without cross-province',
+  },
+  vpn_plan_conflict: {
+    status: 422,
+    title: 'Existing short codes or members do not fit the new VPN settings',
+  },
+  no_tariff: { status: 422, title: 'No tariff in force at that time' },
+  out_of_scope: { status: 403, title: 'Neither party belongs to a group of this API key' },
+  clock_in_past: { status: 422, title: 'The simulated clock only moves forward' },
+  sms_unroutable: { status: 422, title: 'The message cannot be delivered' },
+  invalid_number: { status: 400, title: 'Invalid phone number' },
+  internal_error: { status: 500, title: 'Internal error' },
+  service_unavailable: { status: 503, title: 'Service unavailable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface FieldIssue {
+  /** JSON-pointer-like path of the field, e.g. `body.msisdn` or `query.limit`. */
+  path: string;
+  message: string;
+}
+
+/** A domain error: a catalogue code, a human detail, and optionally the fields at fault. */
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    detail?: string,
+    readonly errors?: FieldIssue[],
+  ) {
+    super(detail ?? ERRORS[code].title);
+    this.status = ERRORS[code].status;
+  }
+}
+
+export const notFound = (what: string) => new AppError('not_found', `${what} not found`);

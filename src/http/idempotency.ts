@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Clock } from '../sim/clock.js';
+import type { IdempotencyRepo } from '../store/idempotency-repo.js';
+import { AppError } from './error-catalogue.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotency: { principal: string; key: string } | null;
+  }
+}
+
+const RETENTION_MS = 24 * 60 * 60 * 1000;
+const PURGE_EVERY_MS = 10 * 60 * 1000;
+const MAX_KEY_LENGTH = 255;
+
+/**
+ * `Idempotency-Key` on POST: the first response is stored (per API key) and a retry with the
+ * same key and body gets it again, creating nothing; the same key with another body is a 409.
+ * Keys are kept 24 hours by the service clock. A 5xx is not stored, so the retry runs again.
+ */
+async function idempotency(app: FastifyInstance, opts: { repo: IdempotencyRepo; clock: Clock }) {
+  const { repo, clock } = opts;
+  let lastPurge = 0;
+  app.decorateRequest('idempotency', null);
+
+  app.addHook('preHandler', async (request, reply) => {
+    const header = request.headers['idempotency-key'];
+    if (request.method !== 'POST' || header === undefined || request.is404) return;
+    const key = Array.isArray(header) ? header[0] : header;
+    if (!key || key.length > MAX_KEY_LENGTH) {
+      throw new AppError('validation_failed', 'Idempotency-Key must be 1–255 characters', [
+        { path: 'headers.idempotency-key', message: 'must be 1–255 characters' },
+      ]);
+    }
+    const now = clock.now();
+    if (now - lastPurge > PURGE_EVERY_MS) {
+      repo.purgeBefore(now - RETENTION_MS);
+      lastPurge = now;
+    }
+    const principal = request.principal?.id ?? 'public';
+    const path = request.url;
+    const bodyHash = createHash('sha256')
+      .update(`${request.method} ${path}\n${JSON.stringify(request.body ?? null)}`)
+      .digest('hex');
+    const existing = repo.find(principal, key);
+    if (existing && existing.createdAt >= now - RETENTION_MS) {
+      if (existing.bodyHash !== bodyHash) {
+        throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used with another request');
+      }
+      if (existing.statusCode === null) {
+        throw new AppError('idempotency_in_progress', 'the first request with this key has not finished');
+      }
+      reply.header('idempotent-replayed', 'true');
+      return reply
+        .code(existing.statusCode)
+        .type(existing.contentType ?? 'application/json')
+        .serializer((payload: unknown) => payload as string)
+        .send(existing.responseBody);
+    }
+    if (existing) repo.release(principal, key);
+    if (!repo.reserve({ principal, key, method: request.method, path, bodyHash, createdAt: now })) {
+      throw new AppError('idempotency_in_progress', 'the first request with this key has not finished');
+    }
+    request.idempotency = { principal, key };
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const held = request.idempotency;
+    if (!held) return payload;
+    if (reply.statusCode >= 500 || typeof payload !== 'string') {
+      repo.release(held.principal, held.key);
+    } else {
+      const contentType = String(reply.getHeader('content-type') ?? 'application/json');
+      repo.complete(held.principal, held.key, reply.statusCode, payload, contentType);
+    }
+    return payload;
+  });
+}
+
+export default fp(idempotency, { name: 'idempotency', fastify: '5.x', dependencies: ['auth'] });

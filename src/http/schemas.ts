@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { INSTITUTION_TYPES, PROVINCES, VALUE_TIERS } from '../domain/group-rules.js';
+import { DIAL_STRING, toE164, toMobileE164 } from '../domain/phone.js';
+
+/**
+ * Schemas shared by the routes. Input schemas normalise as they validate (phone numbers to
+ * E.164, times to epoch ms), so handlers never parse by hand.
+ */
+
+export const MobileNumber = z
+  .string()
+  .max(32)
+  .transform((value, ctx) => {
+    const e164 = toMobileE164(value);
+    if (e164 === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a valid mobile number (e.g. 13800138000 or +8613800138000)',
+      });
+      return z.NEVER;
+    }
+    return e164;
+  })
+  .meta({
+    description: 'A mobile number, national or international; answered in E.164',
+    example: '+8613800138000',
+  });
+
+export const AnyNumber = z
+  .string()
+  .max(32)
+  .transform((value, ctx) => {
+    const e164 = toE164(value);
+    if (e164 === null) {
+      ctx.addIssue({ code: 'custom', message: 'must be a valid phone number (mobile or landline)' });
+      return z.NEVER;
+    }
+    return e164;
+  })
+  .meta({ description: 'Any valid phone number, national or international', example: '+861012345678' });
+
+export const DialString = z
+  .string()
+  .regex(DIAL_STRING, 'must be digits with an optional leading +, * or #')
+  .meta({
+    description: 'Digits as dialled: a short code, service number, prefix + number or full number',
+    example: '6201',
+  });
+
+/** ISO 8601 with an offset → epoch ms. */
+export const Instant = z.iso
+  .datetime({ offset: true })
+  .transform((value) => Date.parse(value))
+  .meta({ description: 'ISO 8601 date-time with offset', example: '2026-11-24T09:30:00+08:00' });
+
+export const Province = z.enum(PROVINCES).meta({ description: 'ISO 3166-2:CN code', example: 'CN-HE' });
+export const InstitutionType = z.enum(INSTITUTION_TYPES);
+export const ValueTier = z.enum(VALUE_TIERS);
+export const Fen = z.number().int().min(0).max(1_000_000_000);
+
+export const Id = z.string().min(1).max(64);
+
+export const Pagination = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(64).optional(),
+});
+
+export const listOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+/** Problem responses every authenticated route may give. */
+export const problems = (...statuses: number[]) =>
+  Object.fromEntries([400, 401, ...statuses].map((status) => [status, Problem])) as Record<
+    number,
+    typeof Problem
+  >;
+
+export const NoContent = z.null().meta({ description: 'No content' });

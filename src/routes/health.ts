@@ -1,0 +1,46 @@
+import { sql } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../http/error-catalogue.js';
+import { Problem } from '../http/schemas.js';
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/healthz',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['system'],
+        operationId: 'health',
+        summary: 'The process is up',
+        security: [],
+        response: { 200: z.object({ status: z.literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['system'],
+        operationId: 'ready',
+        summary: 'The database answers',
+        security: [],
+        response: { 200: z.object({ status: z.literal('ready') }), 503: Problem },
+      },
+    },
+    async () => {
+      try {
+        app.db.run(sql`SELECT 1`);
+      } catch {
+        throw new AppError('service_unavailable', 'the database does not answer');
+      }
+      return { status: 'ready' as const };
+    },
+  );
+};
+
+export default routes;

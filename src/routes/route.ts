@@ -1,0 +1,79 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AnyNumber, DialString, Instant, Province, problems } from '../http/schemas.js';
+
+export const RouteInput = z.object({
+  from: AnyNumber,
+  to: DialString,
+  service: z.enum(['voice', 'sms']).default('voice'),
+  at: Instant.optional(),
+  location: z
+    .object({ province: Province.optional(), cellId: z.string().max(64).optional() })
+    .optional()
+    .meta({ description: "Where the caller is; a province other than the caller's home marks roaming" }),
+});
+
+const Target = z.object({
+  msisdn: z.string(),
+  memberId: z.string().optional(),
+  groupId: z.string().optional(),
+});
+
+export const RouteAnswer = z
+  .object({
+    decision: z.enum(['connect', 'ivr', 'reject', 'emergency']),
+    callType: z.enum([
+      'emergency',
+      'vpn_short',
+      'vpn_onnet',
+      'switchboard_inbound',
+      'switchboard_outbound',
+      'conference_dialin',
+      'offnet',
+    ]),
+    from: z.string(),
+    to: z.string(),
+    target: Target.nullable(),
+    presentedCallerId: z.string(),
+    ringback: z
+      .object({ policyId: z.string(), toneIds: z.array(z.string()), playback: z.enum(['single', 'loop']) })
+      .nullable(),
+    tariff: z.object({
+      class: z.string(),
+      rateFenPerMinute: z.number().int(),
+      rateFenPerMessage: z.number().int().optional(),
+    }),
+    reason: z.string().meta({ description: 'Stable code: a reject reason or the rule that decided' }),
+    explanation: z.string(),
+    roaming: z.boolean(),
+    switchboardId: z.string().optional(),
+    subgroupId: z.string().optional(),
+    recipients: z.array(z.object({ msisdn: z.string(), memberId: z.string() })).optional(),
+  })
+  .meta({ id: 'RouteDecision' });
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  const { routing, clock } = app.services;
+
+  app.post(
+    '/route',
+    {
+      schema: {
+        tags: ['routing'],
+        operationId: 'route',
+        summary: 'Decide how a call or SMS is routed (pure: writes nothing, answers from memory)',
+        body: RouteInput,
+        response: { 200: RouteAnswer, ...problems(403, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { at, ...rest } = request.body;
+      const decision = routing.decide({ ...rest, atMs: at ?? clock.now() });
+      routing.assertActs(request.principal, decision);
+      // The engine's answer is deeply readonly; the schema still checks it on the way out.
+      return reply.send(decision as never);
+    },
+  );
+};
+
+export default routes;

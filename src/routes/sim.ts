@@ -1,0 +1,59 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../http/error-catalogue.js';
+import { Instant, problems } from '../http/schemas.js';
+import { isSimulated } from '../sim/clock.js';
+
+const ClockState = z.object({ mode: z.enum(['real', 'simulated']), now: z.string() }).meta({ id: 'Clock' });
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  const { clock } = app.services;
+  const state = () => ({ mode: clock.mode, now: new Date(clock.now()).toISOString() });
+
+  app.get(
+    '/sim/clock',
+    {
+      schema: { tags: ['system'], operationId: 'getClock', response: { 200: ClockState, ...problems() } },
+    },
+    async () => state(),
+  );
+
+  app.post(
+    '/sim/clock',
+    {
+      schema: {
+        tags: ['system'],
+        operationId: 'moveClock',
+        summary: 'Move the simulated clock forward (CLOCK=simulated only); due work runs as it passes',
+        body: z
+          .object({
+            now: Instant.optional(),
+            advanceSeconds: z
+              .number()
+              .min(0)
+              .max(10 * 365 * 86_400)
+              .optional(),
+          })
+          .refine((b) => (b.now === undefined) !== (b.advanceSeconds === undefined), {
+            message: 'give exactly one of now or advanceSeconds',
+          }),
+        response: { 200: ClockState, ...problems(409, 422) },
+      },
+    },
+    async (request) => {
+      if (!isSimulated(clock))
+        throw new AppError('clock_not_simulated', 'start the service with CLOCK=simulated');
+      const { now, advanceSeconds } = request.body;
+      const target = now ?? clock.now() + Math.round((advanceSeconds ?? 0) * 1000);
+      if (target < clock.now()) {
+        throw new AppError('clock_in_past', 'the simulated clock only moves forward', [
+          { path: 'body.now', message: `before the clock (${new Date(clock.now()).toISOString()})` },
+        ]);
+      }
+      clock.advanceTo(target);
+      return state();
+    },
+  );
+};
+
+export default routes;

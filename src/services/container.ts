@@ -1,0 +1,66 @@
+import type { Db } from '../../db/index.js';
+import type { Config } from '../config.js';
+import type { Clock } from '../sim/clock.js';
+import { createApiKeyRepo } from '../store/api-key-repo.js';
+import { createDirectoryStore } from '../store/directory-store.js';
+import { createGroupRepo } from '../store/group-repo.js';
+import { createIdempotencyRepo } from '../store/idempotency-repo.js';
+import { createMemberRepo } from '../store/member-repo.js';
+import { createMessageRepo } from '../store/message-repo.js';
+import { createVpnRepo } from '../store/vpn-repo.js';
+import { createApiKeyService } from './api-keys.js';
+import { createGroupService } from './groups.js';
+import { createMemberService } from './members.js';
+import { createMessageService } from './messages.js';
+import { createRoutingService } from './routing.js';
+import { createTariffService } from './tariffs.js';
+import { createVpnService } from './vpn.js';
+
+/**
+ * Wires repositories, the in-memory directory and the services. The directory is loaded from
+ * SQLite here, once, before the app answers anything.
+ */
+export function createServices(deps: { db: Db; clock: Clock; config: Readonly<Config>; adminKey: string }) {
+  const { db, clock } = deps;
+  const groupRepo = createGroupRepo(db);
+  const memberRepo = createMemberRepo(db);
+  const vpnRepo = createVpnRepo(db);
+
+  const directoryStore = createDirectoryStore(deps.config.conferenceAccessNumber);
+  directoryStore.load({
+    groups: groupRepo.all(),
+    vpns: vpnRepo.allVpns(),
+    members: memberRepo.all(),
+    subgroups: vpnRepo.allSubgroups(),
+    subgroupMembers: vpnRepo.allLinks(),
+  });
+  const directory = directoryStore.directory;
+
+  const tariffs = createTariffService({ db, clock });
+  const groups = createGroupService({ repo: groupRepo, directory: directoryStore, clock });
+  const members = createMemberService({ repo: memberRepo, groups, directory: directoryStore, clock });
+  const vpn = createVpnService({ repo: vpnRepo, groups, members, directory: directoryStore, clock });
+  const routing = createRoutingService({ directory, tariffs });
+  const messages = createMessageService({ repo: createMessageRepo(db), routing, directory, clock });
+  const apiKeys = createApiKeyService({
+    repo: createApiKeyRepo(db),
+    clock,
+    adminKey: deps.adminKey,
+    groupExists: groups.exists,
+  });
+
+  return {
+    clock,
+    directory,
+    idempotencyRepo: createIdempotencyRepo(db),
+    apiKeys,
+    tariffs,
+    groups,
+    members,
+    vpn,
+    routing,
+    messages,
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

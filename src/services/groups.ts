@@ -1,0 +1,106 @@
+import {
+  DEFAULT_TIMEZONE,
+  type InstitutionType,
+  isValidTimezone,
+  type Province,
+  tierFitsInstitution,
+  type ValueTier,
+} from '../domain/group-rules.js';
+import { newId } from '../domain/ids.js';
+import { AppError, notFound } from '../http/error-catalogue.js';
+import type { Clock } from '../sim/clock.js';
+import type { DirectoryStore } from '../store/directory-store.js';
+import type { GroupRepo, GroupRow } from '../store/group-repo.js';
+import { type Page, type PageRequest, toPage } from '../store/pagination.js';
+import { type GroupView, groupView } from './views.js';
+
+export interface GroupInput {
+  name: string;
+  institutionType: InstitutionType;
+  valueTier: ValueTier;
+  province: Province;
+  city?: string | null | undefined;
+  timezone?: string | undefined;
+}
+
+export function createGroupService(deps: {
+  repo: GroupRepo;
+  directory: Pick<DirectoryStore, 'putGroup' | 'removeGroup'>;
+  clock: Clock;
+}) {
+  const { repo, clock } = deps;
+
+  const check = (row: Pick<GroupRow, 'institutionType' | 'valueTier' | 'timezone'>) => {
+    if (!tierFitsInstitution(row.valueTier, row.institutionType)) {
+      throw new AppError(
+        'tier_mismatch',
+        `value tier ${row.valueTier} does not fit institution type ${row.institutionType}: tier D is exactly the individual businesses and cluster customers`,
+        [{ path: 'body.valueTier', message: `not allowed for ${row.institutionType}` }],
+      );
+    }
+    if (!isValidTimezone(row.timezone)) {
+      throw new AppError('invalid_timezone', `unknown IANA time zone ${row.timezone}`, [
+        { path: 'body.timezone', message: 'unknown IANA time zone' },
+      ]);
+    }
+  };
+
+  const require = (id: string): GroupRow => {
+    const row = repo.byId(id);
+    if (!row) throw notFound('group');
+    return row;
+  };
+
+  return {
+    exists: (id: string) => repo.byId(id) !== undefined,
+    require,
+    get: (id: string): GroupView => groupView(require(id)),
+
+    list: (page: PageRequest, scope: ReadonlySet<string> | null): Page<GroupView> =>
+      toPage(repo.list(page, scope), page.limit, groupView),
+
+    create(input: GroupInput): GroupView {
+      const now = clock.now();
+      const row: GroupRow = {
+        id: newId('grp'),
+        name: input.name,
+        institutionType: input.institutionType,
+        valueTier: input.valueTier,
+        province: input.province,
+        city: input.city ?? null,
+        timezone: input.timezone ?? DEFAULT_TIMEZONE,
+        createdAt: now,
+        updatedAt: now,
+      };
+      check(row);
+      repo.insert(row);
+      deps.directory.putGroup(row);
+      return groupView(row);
+    },
+
+    update(id: string, patch: Partial<GroupInput>): GroupView {
+      const current = require(id);
+      const row: GroupRow = {
+        ...current,
+        ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
+        updatedAt: clock.now(),
+      };
+      check(row);
+      repo.update(row);
+      deps.directory.putGroup(row);
+      return groupView(row);
+    },
+
+    remove(id: string): void {
+      require(id);
+      const count = repo.memberCount(id);
+      if (count > 0) {
+        throw new AppError('group_has_members', `the group still has ${count} members: delete them first`);
+      }
+      repo.delete(id);
+      deps.directory.removeGroup(id);
+    },
+  };
+}
+
+export type GroupService = ReturnType<typeof createGroupService>;

@@ -1,0 +1,119 @@
+import type { Province } from '../domain/group-rules.js';
+import { newId } from '../domain/ids.js';
+import { nameKeys } from '../domain/name-keys.js';
+import type { Directory } from '../engines/directory.js';
+import { AppError, notFound } from '../http/error-catalogue.js';
+import type { Clock } from '../sim/clock.js';
+import type { DirectoryStore } from '../store/directory-store.js';
+import type { MemberFilter, MemberRepo, MemberRow } from '../store/member-repo.js';
+import { type Page, type PageRequest, toPage } from '../store/pagination.js';
+import type { GroupService } from './groups.js';
+import { assertProvinceAllowsShortCode, assertShortCodeAllowed } from './short-codes.js';
+import { type MemberView, memberView } from './views.js';
+
+export interface MemberInput {
+  msisdn: string;
+  name: string;
+  department?: string | null | undefined;
+  title?: string | null | undefined;
+  homeProvince?: Province | undefined;
+  status?: 'active' | 'suspended' | undefined;
+}
+
+export interface MemberPatch extends Partial<MemberInput> {
+  /** A new short code, or null to free it. */
+  shortCode?: string | null | undefined;
+}
+
+export function createMemberService(deps: {
+  repo: MemberRepo;
+  groups: Pick<GroupService, 'require'>;
+  directory: Pick<DirectoryStore, 'putMember' | 'removeMember'> & { directory: Directory };
+  clock: Clock;
+}) {
+  const { repo, clock } = deps;
+  const dir = deps.directory.directory;
+
+  const view = (row: MemberRow) => memberView(row, [...(dir.membersById.get(row.id)?.subgroupIds ?? [])]);
+
+  const require = (groupId: string, memberId: string): MemberRow => {
+    const row = repo.byId(memberId);
+    if (!row || row.groupId !== groupId) throw notFound('member');
+    return row;
+  };
+
+  const assertMsisdnFree = (msisdn: string, memberId?: string) => {
+    const holder = dir.membersByMsisdn.get(msisdn) ?? repo.byMsisdn(msisdn);
+    if (holder && holder.id !== memberId) {
+      throw new AppError('msisdn_taken', `${msisdn} already belongs to a member of a group`, [
+        { path: 'body.msisdn', message: 'already a member' },
+      ]);
+    }
+  };
+
+  return {
+    require,
+    get: (groupId: string, memberId: string): MemberView => view(require(groupId, memberId)),
+
+    list(groupId: string, filter: MemberFilter, page: PageRequest): Page<MemberView> {
+      deps.groups.require(groupId);
+      return toPage(repo.list(groupId, filter, page), page.limit, view);
+    },
+
+    create(groupId: string, input: MemberInput): MemberView {
+      const group = deps.groups.require(groupId);
+      assertMsisdnFree(input.msisdn);
+      const now = clock.now();
+      const keys = nameKeys(input.name);
+      const row: MemberRow = {
+        id: newId('mem'),
+        groupId,
+        msisdn: input.msisdn,
+        name: input.name,
+        namePinyin: keys.pinyin,
+        nameInitials: keys.initials,
+        department: input.department ?? null,
+        title: input.title ?? null,
+        homeProvince: input.homeProvince ?? group.province,
+        status: input.status ?? 'active',
+        shortCode: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      repo.insert(row);
+      deps.directory.putMember(row);
+      return view(row);
+    },
+
+    update(groupId: string, memberId: string, patch: MemberPatch): MemberView {
+      const current = require(groupId, memberId);
+      const next: MemberRow = { ...current, updatedAt: clock.now() };
+      for (const [field, value] of Object.entries(patch)) {
+        if (value !== undefined) (next as Record<string, unknown>)[field] = value;
+      }
+      if (patch.name !== undefined) {
+        const keys = nameKeys(patch.name);
+        next.namePinyin = keys.pinyin;
+        next.nameInitials = keys.initials;
+      }
+      if (next.msisdn !== current.msisdn) assertMsisdnFree(next.msisdn, memberId);
+      if (next.shortCode !== null) {
+        if (next.shortCode !== current.shortCode) {
+          assertShortCodeAllowed(dir, groupId, next.shortCode, { memberId });
+        }
+        assertProvinceAllowsShortCode(dir, groupId, next.homeProvince);
+      }
+      repo.update(next);
+      deps.directory.putMember(next);
+      return view(next);
+    },
+
+    remove(groupId: string, memberId: string): void {
+      require(groupId, memberId);
+      repo.delete(memberId);
+      deps.directory.removeMember(memberId);
+    },
+  };
+}
+
+export type MemberService = ReturnType<typeof createMemberService>;

@@ -1,0 +1,118 @@
+import { newId } from '../domain/ids.js';
+import type { Directory } from '../engines/directory.js';
+import { AppError } from '../http/error-catalogue.js';
+import type { Clock } from '../sim/clock.js';
+import type { MessageFilter, MessageRepo, MessageRow, RecipientRow } from '../store/message-repo.js';
+import { type Page, type PageRequest, toPage } from '../store/pagination.js';
+import type { Principal } from './api-keys.js';
+import type { RoutingService } from './routing.js';
+
+export interface SendInput {
+  /** E.164. */
+  from: string;
+  /** As dialled. */
+  to: string;
+  text: string;
+  atMs?: number | undefined;
+}
+
+/**
+ * Short messages (短号短信): routed by the same engine as calls, so a short code, a sub-group
+ * code (every member but the sender) and a long number all reach who a call would.
+ */
+export function createMessageService(deps: {
+  repo: MessageRepo;
+  routing: Pick<RoutingService, 'decide' | 'assertActs'>;
+  directory: Directory;
+  clock: Clock;
+}) {
+  const { repo, directory } = deps;
+
+  const views = (rows: MessageRow[]) => {
+    const recipients = new Map<string, Array<{ msisdn: string; memberId?: string }>>();
+    for (const r of repo.recipientsOf(rows.map((row) => row.id))) {
+      const list = recipients.get(r.messageId) ?? [];
+      list.push(r.memberId ? { msisdn: r.msisdn, memberId: r.memberId } : { msisdn: r.msisdn });
+      recipients.set(r.messageId, list);
+    }
+    return (row: MessageRow) => ({
+      id: row.id,
+      kind: row.kind,
+      from: row.fromNumber,
+      to: row.toDialled,
+      text: row.text,
+      at: new Date(row.at).toISOString(),
+      senderDisplay: row.senderDisplay,
+      recipients: recipients.get(row.id) ?? [],
+    });
+  };
+
+  const store = (row: MessageRow, recipients: RecipientRow[]) => {
+    repo.insert(row, recipients);
+    return views([row])(row);
+  };
+
+  return {
+    send(principal: Principal, input: SendInput) {
+      const atMs = input.atMs ?? deps.clock.now();
+      const decision = deps.routing.decide({ from: input.from, to: input.to, service: 'sms', atMs });
+      deps.routing.assertActs(principal, decision);
+      if (decision.decision === 'reject' || decision.decision === 'emergency') {
+        const reason = decision.decision === 'emergency' ? 'emergency_number' : decision.reason;
+        throw new AppError('sms_unroutable', `${reason}: ${decision.explanation}`, [
+          { path: decision.reason === 'caller_suspended' ? 'body.from' : 'body.to', message: reason },
+        ]);
+      }
+      const id = newId('msg');
+      const targets =
+        decision.recipients ??
+        (decision.target ? [{ msisdn: decision.target.msisdn, memberId: decision.target.memberId }] : []);
+      const recipients: RecipientRow[] = targets.map((t) => ({
+        messageId: id,
+        msisdn: t.msisdn,
+        memberId: t.memberId ?? null,
+        groupId: (t.memberId && directory.membersById.get(t.memberId)?.groupId) || null,
+      }));
+      const sender = directory.membersByMsisdn.get(input.from);
+      return store(
+        {
+          id,
+          fromNumber: input.from,
+          toDialled: input.to,
+          text: input.text,
+          at: atMs,
+          senderDisplay: decision.presentedCallerId,
+          groupId: sender?.groupId ?? recipients.find((r) => r.groupId)?.groupId ?? null,
+          kind: 'sms',
+        },
+        recipients,
+      );
+    },
+
+    /** A platform notice (e.g. a conference's access number and PIN) to one number. */
+    notify(input: { from: string; to: string; text: string; atMs: number; groupId: string | null }) {
+      const id = newId('msg');
+      const member = directory.membersByMsisdn.get(input.to);
+      return store(
+        {
+          id,
+          fromNumber: input.from,
+          toDialled: input.to,
+          text: input.text,
+          at: input.atMs,
+          senderDisplay: input.from,
+          groupId: input.groupId,
+          kind: 'notice',
+        },
+        [{ messageId: id, msisdn: input.to, memberId: member?.id ?? null, groupId: member?.groupId ?? null }],
+      );
+    },
+
+    list(filter: MessageFilter, page: PageRequest): Page<ReturnType<ReturnType<typeof views>>> {
+      const rows = repo.list(filter, page);
+      return toPage(rows, page.limit, views(rows.slice(0, page.limit)));
+    },
+  };
+}
+
+export type MessageService = ReturnType<typeof createMessageService>;

@@ -1,0 +1,55 @@
+import type { Directory } from '../engines/directory.js';
+import {
+  decideRoute,
+  type RouteContext,
+  type RouteDecision,
+  type RouteRequest,
+} from '../engines/vpn/index.js';
+import { AppError } from '../http/error-catalogue.js';
+import type { Principal } from './api-keys.js';
+import type { TariffService } from './tariffs.js';
+
+export type RingbackResolver = NonNullable<RouteContext['resolveRingback']>;
+
+/**
+ * The routing hot path: a pure engine decision over the in-memory directory. No SQL here.
+ * `from` arrives already in E.164 (the HTTP schema normalises it) and `at` as epoch ms.
+ */
+export function createRoutingService(deps: {
+  directory: Directory;
+  tariffs: Pick<TariffService, 'ratesAt'>;
+  resolveRingback?: RingbackResolver;
+}) {
+  const { directory } = deps;
+  return {
+    decide(request: RouteRequest): RouteDecision {
+      const tariff = deps.tariffs.ratesAt(request.atMs);
+      const context: RouteContext = deps.resolveRingback
+        ? { tariff, resolveRingback: deps.resolveRingback }
+        : { tariff };
+      return decideRoute(directory, request, context);
+    },
+
+    /**
+     * A partner acts only where the caller or the called party belongs to one of its groups;
+     * anything else is a 403 (a new request, so there is nothing to hide behind a 404).
+     */
+    assertActs(principal: Principal, decision: Pick<RouteDecision, 'from' | 'target' | 'recipients'>): void {
+      if (principal.kind === 'admin') return;
+      const caller = directory.membersByMsisdn.get(decision.from);
+      if (caller && principal.canSee(caller.groupId)) return;
+      const calleeGroup = decision.target?.groupId;
+      if (calleeGroup && principal.canSee(calleeGroup)) return;
+      for (const recipient of decision.recipients ?? []) {
+        const member = directory.membersById.get(recipient.memberId);
+        if (member && principal.canSee(member.groupId)) return;
+      }
+      throw new AppError(
+        'out_of_scope',
+        'neither the caller nor the called party belongs to a group of this API key',
+      );
+    },
+  };
+}
+
+export type RoutingService = ReturnType<typeof createRoutingService>;

@@ -1,0 +1,53 @@
+import type { Directory } from '../engines/directory.js';
+import { validateShortCode } from '../engines/vpn/index.js';
+import { AppError } from '../http/error-catalogue.js';
+
+/**
+ * The one place that decides whether a member or sub-group may hold a short code: the group
+ * must have a VPN (422), the code must fit the plan (422), and no other member or sub-group of
+ * the group may hold it (409). Reads the directory, which mirrors the committed state.
+ */
+export function assertShortCodeAllowed(
+  directory: Directory,
+  groupId: string,
+  shortCode: string,
+  holder: { memberId?: string; subgroupId?: string },
+  field = 'body.shortCode',
+): void {
+  const group = directory.groups.get(groupId);
+  if (!group?.vpn) {
+    throw new AppError('vpn_required', 'short codes need the group VPN: PUT /v1/groups/{groupId}/vpn first', [
+      { path: field, message: 'the group has no VPN' },
+    ]);
+  }
+  const check = validateShortCode(shortCode, group.vpn);
+  if (!check.ok)
+    throw new AppError('short_code_invalid', check.message, [{ path: field, message: check.message }]);
+  const taken = group.shortCodes.get(shortCode);
+  if (!taken) return;
+  const sameHolder =
+    (taken.kind === 'member' && taken.member.id === holder.memberId) ||
+    (taken.kind === 'subgroup' && taken.subgroup.id === holder.subgroupId);
+  if (!sameHolder) {
+    const who = taken.kind === 'member' ? `member ${taken.member.id}` : `sub-group ${taken.subgroup.id}`;
+    throw new AppError('short_code_taken', `short code ${shortCode} is held by ${who}`, [
+      { path: field, message: 'already taken in this group' },
+    ]);
+  }
+}
+
+/** Without cross-province, only members of the group's home province may hold a short code. */
+export function assertProvinceAllowsShortCode(
+  directory: Directory,
+  groupId: string,
+  homeProvince: string,
+): void {
+  const group = directory.groups.get(groupId);
+  if (group?.vpn && !group.vpn.crossProvince && homeProvince !== group.province) {
+    throw new AppError(
+      'cross_province_not_allowed',
+      `the VPN is not cross-province: a member from ${homeProvince} cannot hold a short code in a ${group.province} group`,
+      [{ path: 'body.shortCode', message: 'member is outside the group province' }],
+    );
+  }
+}

@@ -1,0 +1,66 @@
+import { and, asc, eq, gt, or, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../../db/index.js';
+import { members } from '../../db/schema.js';
+import { normaliseQuery } from '../domain/name-keys.js';
+import { likeEscape, type PageRequest } from './pagination.js';
+
+export type MemberRow = typeof members.$inferSelect;
+
+export interface MemberFilter {
+  q?: string | undefined;
+  department?: string | undefined;
+}
+
+export function createMemberRepo(db: Db) {
+  const byId = db
+    .select()
+    .from(members)
+    .where(eq(members.id, sql.placeholder('id')))
+    .prepare();
+  const byMsisdn = db
+    .select()
+    .from(members)
+    .where(eq(members.msisdn, sql.placeholder('msisdn')))
+    .prepare();
+  return {
+    byId: (id: string): MemberRow | undefined => byId.get({ id }),
+    byMsisdn: (msisdn: string): MemberRow | undefined => byMsisdn.get({ msisdn }),
+    all: (): MemberRow[] => db.select().from(members).all(),
+    byGroup: (groupId: string): MemberRow[] =>
+      db.select().from(members).where(eq(members.groupId, groupId)).all(),
+    list(groupId: string, filter: MemberFilter, page: PageRequest): MemberRow[] {
+      const where: SQL[] = [eq(members.groupId, groupId)];
+      if (page.cursor) where.push(gt(members.id, page.cursor));
+      if (filter.department !== undefined) where.push(eq(members.department, filter.department));
+      if (filter.q) where.push(matchesQuery(filter.q));
+      return db
+        .select()
+        .from(members)
+        .where(and(...where))
+        .orderBy(asc(members.id))
+        .limit(page.limit + 1)
+        .all();
+    },
+    insert: (row: MemberRow) => db.insert(members).values(row).run(),
+    update: (row: MemberRow) => db.update(members).set(row).where(eq(members.id, row.id)).run(),
+    delete: (id: string) => db.delete(members).where(eq(members.id, id)).run(),
+  };
+}
+
+/** Name (hanzi), full pinyin, pinyin initials, short code or number. */
+function matchesQuery(q: string): SQL {
+  const text = likeEscape(q.trim());
+  const folded = likeEscape(normaliseQuery(q));
+  const digits = q.replace(/\D/g, '');
+  const clauses: SQL[] = [
+    sql`${members.name} LIKE ${`%${text}%`} ESCAPE '\\'`,
+    sql`${members.namePinyin} LIKE ${`%${folded}%`} ESCAPE '\\'`,
+    sql`${members.nameInitials} LIKE ${`${folded}%`} ESCAPE '\\'`,
+  ];
+  if (digits.length > 0 && /^[+\d\s-]+$/.test(q.trim())) {
+    clauses.push(sql`${members.msisdn} LIKE ${`%${digits}%`}`, eq(members.shortCode, digits));
+  }
+  return or(...clauses)!;
+}
+
+export type MemberRepo = ReturnType<typeof createMemberRepo>;

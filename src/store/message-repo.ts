@@ -1,0 +1,64 @@
+import { and, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../../db/index.js';
+import { messageRecipients, messages } from '../../db/schema.js';
+import type { PageRequest } from './pagination.js';
+
+export type MessageRow = typeof messages.$inferSelect;
+export type RecipientRow = typeof messageRecipients.$inferSelect;
+
+export interface MessageFilter {
+  to?: string | undefined;
+  from?: string | undefined;
+  /** A partner's groups; null for the admin. */
+  scope: ReadonlySet<string> | null;
+}
+
+export function createMessageRepo(db: Db) {
+  const insert = db.$client.transaction((row: MessageRow, recipients: RecipientRow[]) => {
+    db.insert(messages).values(row).run();
+    if (recipients.length > 0) db.insert(messageRecipients).values(recipients).run();
+  });
+  return {
+    /** A message and its recipients in one transaction. */
+    insert: (row: MessageRow, recipients: RecipientRow[]) => insert(row, recipients),
+
+    /** Newest first. */
+    list(filter: MessageFilter, page: PageRequest): MessageRow[] {
+      const where: SQL[] = [];
+      if (page.cursor) where.push(lt(messages.id, page.cursor));
+      if (filter.from) where.push(eq(messages.fromNumber, filter.from));
+      if (filter.to) {
+        where.push(
+          sql`EXISTS (SELECT 1 FROM ${messageRecipients} r WHERE r.message_id = ${messages.id} AND r.msisdn = ${filter.to})`,
+        );
+      }
+      if (filter.scope) {
+        const groups = [...filter.scope];
+        where.push(
+          or(
+            inArray(messages.groupId, groups),
+            sql`EXISTS (SELECT 1 FROM ${messageRecipients} r WHERE r.message_id = ${messages.id} AND r.group_id IN ${groups})`,
+          )!,
+        );
+      }
+      return db
+        .select()
+        .from(messages)
+        .where(and(...where))
+        .orderBy(desc(messages.id))
+        .limit(page.limit + 1)
+        .all();
+    },
+
+    recipientsOf(messageIds: string[]): RecipientRow[] {
+      if (messageIds.length === 0) return [];
+      return db
+        .select()
+        .from(messageRecipients)
+        .where(inArray(messageRecipients.messageId, messageIds))
+        .all();
+    },
+  };
+}
+
+export type MessageRepo = ReturnType<typeof createMessageRepo>;

@@ -1,0 +1,36 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db } from '../../db/index.js';
+import { subgroupMembers, subgroups, vpns } from '../../db/schema.js';
+
+export type VpnRow = typeof vpns.$inferSelect;
+export type SubgroupRow = typeof subgroups.$inferSelect;
+
+export function createVpnRepo(db: Db) {
+  return {
+    vpn: (groupId: string): VpnRow | undefined =>
+      db.select().from(vpns).where(eq(vpns.groupId, groupId)).get(),
+    allVpns: (): VpnRow[] => db.select().from(vpns).all(),
+    upsertVpn: (row: VpnRow) =>
+      db.insert(vpns).values(row).onConflictDoUpdate({ target: vpns.groupId, set: row }).run(),
+
+    subgroup: (id: string): SubgroupRow | undefined =>
+      db.select().from(subgroups).where(eq(subgroups.id, id)).get(),
+    subgroupsOf: (groupId: string): SubgroupRow[] =>
+      db.select().from(subgroups).where(eq(subgroups.groupId, groupId)).orderBy(asc(subgroups.id)).all(),
+    allSubgroups: (): SubgroupRow[] => db.select().from(subgroups).all(),
+    insertSubgroup: (row: SubgroupRow) => db.insert(subgroups).values(row).run(),
+    updateSubgroup: (row: SubgroupRow) => db.update(subgroups).set(row).where(eq(subgroups.id, row.id)).run(),
+    deleteSubgroup: (id: string) => db.delete(subgroups).where(eq(subgroups.id, id)).run(),
+
+    allLinks: () => db.select().from(subgroupMembers).all(),
+    link: (subgroupId: string, memberId: string) =>
+      db.insert(subgroupMembers).values({ subgroupId, memberId }).onConflictDoNothing().run(),
+    unlink: (subgroupId: string, memberId: string) =>
+      db
+        .delete(subgroupMembers)
+        .where(and(eq(subgroupMembers.subgroupId, subgroupId), eq(subgroupMembers.memberId, memberId)))
+        .run(),
+  };
+}
+
+export type VpnRepo = ReturnType<typeof createVpnRepo>;
