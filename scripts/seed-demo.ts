@@ -1,0 +1,92 @@
+/**
+ * `npm run seed:demo`: loads a realistic demo group into the service's database (DATA_DIR):
+ * a Hebei enterprise with ~30 members in departments, a VPN with short codes and sub-groups.
+ * Idempotent: a second run finds the group by name and changes nothing.
+ */
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+
+const GROUP = {
+  name: '河北冀通装备制造有限公司',
+  institutionType: 'enterprise',
+  valueTier: 'A2',
+  province: 'CN-HE',
+  city: '石家庄',
+} as const;
+
+// name, department, title, national number, short code
+const PEOPLE: Array<[string, string, string, string, string]> = [
+  ['王明', '总经理办公室', '总经理', '13803110001', '6001'],
+  ['李华', '总经理办公室', '秘书', '13803110002', '6002'],
+  ['张兰', '信息中心', '主任', '13803110003', '6201'],
+  ['刘洋', '信息中心', '网络工程师', '13803110004', '6202'],
+  ['陈静', '信息中心', '系统管理员', '13803110005', '6203'],
+  ['杨帆', '信息中心', '开发工程师', '13803110006', '6204'],
+  ['赵磊', '销售部', '经理', '13803110007', '6301'],
+  ['黄丽', '销售部', '销售代表', '13803110008', '6302'],
+  ['周杰', '销售部', '销售代表', '13803110009', '6303'],
+  ['吴敏', '销售部', '销售代表', '13803110010', '6304'],
+  ['徐强', '销售部', '区域经理', '13803110011', '6305'],
+  ['孙悦', '财务部', '经理', '13803110012', '6401'],
+  ['马超', '财务部', '会计', '13803110013', '6402'],
+  ['朱琳', '财务部', '出纳', '13803110014', '6403'],
+  ['胡军', '人力资源部', '经理', '13803110015', '6501'],
+  ['郭婷', '人力资源部', '招聘专员', '13803110016', '6502'],
+  ['何伟', '生产部', '厂长', '13803110017', '6601'],
+  ['高峰', '生产部', '车间主任', '13803110018', '6602'],
+  ['林涛', '生产部', '质检员', '13803110019', '6603'],
+  ['罗刚', '生产部', '调度员', '13803110020', '6604'],
+  ['郑爽', '采购部', '经理', '13803110021', '6701'],
+  ['梁晨', '采购部', '采购员', '13803110022', '6702'],
+  ['宋佳', '行政部', '前台', '13803110023', '6801'],
+  ['谢飞', '行政部', '司机', '13803110024', '6802'],
+  ['韩雪', '客服中心', '主管', '13803110025', '6901'],
+  ['唐宁', '客服中心', '客服专员', '13803110026', '6902'],
+  ['冯毅', '客服中心', '客服专员', '13803110027', '6903'],
+  ['单雄', '安全环保部', '安全员', '13803110028', '6951'],
+  ['曾丽', '技术研发部', '总工程师', '13803110029', '6961'],
+  ['欧阳明', '技术研发部', '研发工程师', '13803110030', '6962'],
+];
+
+const SUBGROUPS: Array<{ name: string; shortCode: string; rate: number; departments: string[] }> = [
+  { name: '管理层', shortCode: '8000', rate: 0, departments: ['总经理办公室'] },
+  { name: '销售团队', shortCode: '8300', rate: 3, departments: ['销售部'] },
+  { name: '信息中心', shortCode: '8200', rate: 2, departments: ['信息中心'] },
+];
+
+const app = await buildApp({ config: { ...loadConfig(), logLevel: 'warn' } });
+const s = app.services;
+try {
+  const existing = s.groups.list({ limit: 500 }, null).items.find((g) => g.name === GROUP.name);
+  if (existing) {
+    console.log(`demo group already present: ${existing.id}`);
+  } else {
+    const group = s.groups.create(GROUP);
+    s.vpn.put(group.id, {
+      shortCodeLength: { min: 3, max: 6 },
+      crossProvince: false,
+      showShortCode: true,
+      onnetRateFenPerMinute: 5,
+    });
+    const byDepartment = new Map<string, string[]>();
+    for (const [name, department, title, msisdn, shortCode] of PEOPLE) {
+      const member = s.members.create(group.id, { msisdn, name, department, title });
+      s.members.update(group.id, member.id, { shortCode });
+      byDepartment.set(department, [...(byDepartment.get(department) ?? []), member.id]);
+    }
+    for (const sub of SUBGROUPS) {
+      const subgroup = s.vpn.createSubgroup(group.id, {
+        name: sub.name,
+        shortCode: sub.shortCode,
+        onnetRateFenPerMinute: sub.rate,
+      });
+      for (const department of sub.departments) {
+        for (const memberId of byDepartment.get(department) ?? [])
+          s.vpn.join(group.id, subgroup.id, memberId);
+      }
+    }
+    console.log(`demo group created: ${group.id} (${GROUP.name}) with ${PEOPLE.length} members`);
+  }
+} finally {
+  await app.close();
+}

@@ -1,0 +1,102 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * End to end: the built server (`npm run build` runs before vitest in `npm test`) started as
+ * a real process on a free port, called over HTTP, stopped with SIGTERM.
+ */
+const SERVER = path.resolve('dist/src/server.js');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'telecom-e2e-'));
+const children: ChildProcess[] = [];
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  stdout: () => string;
+}
+
+function start(env: Record<string, string>): Promise<Running> {
+  const child = spawn(process.execPath, [SERVER], {
+    env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: dataDir, CLOCK: 'simulated', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 15_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1], stdout: () => out });
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+function stop(running: Running): Promise<number | null> {
+  return new Promise((resolve) => {
+    running.child.removeAllListeners('exit');
+    running.child.on('exit', (code) => resolve(code));
+    running.child.kill('SIGTERM');
+  });
+}
+
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the built server as a process', () => {
+  it('generates and prints the admin key once, serves the API, and keeps data across a graceful restart', async () => {
+    expect(existsSync(SERVER), 'run `npm run build` first').toBe(true);
+    const first = await start({});
+    const keyFile = path.join(dataDir, 'admin-api-key');
+    const adminKey = readFileSync(keyFile, 'utf8').trim();
+    expect(first.stdout()).toContain(adminKey);
+    const auth = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
+
+    expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+    expect((await fetch(`${first.url}/v1/groups`)).status).toBe(401);
+
+    const created = await fetch(`${first.url}/v1/groups`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({
+        name: '河北测试集团',
+        institutionType: 'enterprise',
+        valueTier: 'B1',
+        province: 'CN-HE',
+      }),
+    });
+    expect(created.status).toBe(201);
+    const group = (await created.json()) as { id: string; name: string };
+    expect(group.name).toBe('河北测试集团');
+
+    expect(await stop(first)).toBe(0);
+
+    const second = await start({});
+    // The key is printed only when it is generated.
+    expect(second.stdout()).not.toContain(adminKey);
+    const fetched = await fetch(`${second.url}/v1/groups/${group.id}`, { headers: auth });
+    expect(fetched.status).toBe(200);
+    expect(((await fetched.json()) as { name: string }).name).toBe('河北测试集团');
+    expect(await stop(second)).toBe(0);
+  });
+
+  it('refuses to start on an invalid variable, naming it', async () => {
+    await expect(start({ CLOCK: 'sundial' })).rejects.toThrow(/CLOCK/);
+  });
+});
