@@ -39,7 +39,10 @@ export const HEBEI_ENTERPRISE = {
 } as const;
 
 /** Creates a group and returns its id. */
-export async function createGroup(t: TestApp, body: Record<string, unknown> = HEBEI_ENTERPRISE): Promise<string> {
+export async function createGroup(
+  t: TestApp,
+  body: Record<string, unknown> = HEBEI_ENTERPRISE,
+): Promise<string> {
   const res = await t.call({ method: 'POST', url: '/v1/groups', payload: body });
   if (res.statusCode !== 201) throw new Error(`group creation failed: ${res.body}`);
   return res.json().id;
