@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { InstitutionType, Province, ValueTier } from '../src/domain/group-rules.js';
+import type { RingbackAudience, RingbackPlayback, RingbackSchedule } from '../src/engines/ringback/types.js';
 
 /**
  * The system of record. Times are epoch milliseconds (integers); money is integer fen;
@@ -178,4 +179,54 @@ export const tariffVersions = sqliteTable('tariff_versions', {
 export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
+});
+
+/** 集团彩铃 tones: a group's produced ringback tones, each charged a one-off production fee. */
+export const ringbackTones = sqliteTable(
+  'ringback_tones',
+  {
+    id: text('id').primaryKey(),
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    durationSeconds: integer('duration_seconds').notNull(),
+    /** The tariff's production fee in force when the tone was made. */
+    productionFeeFen: integer('production_fee_fen').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('ringback_tones_group').on(t.groupId, t.id)],
+);
+
+/** 集团彩铃 policies: who hears which tones when; the engine ranks them per call. */
+export const ringbackPolicies = sqliteTable(
+  'ringback_policies',
+  {
+    id: text('id').primaryKey(),
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    /** Creation order within the group: the newest wins the final tie-break. */
+    seq: integer('seq').notNull(),
+    name: text('name').notNull(),
+    /** `{all: true}` or `{memberIds?, subgroupIds?, departments?}`. */
+    appliesTo: text('applies_to', { mode: 'json' }).$type<RingbackAudience>().notNull(),
+    schedule: text('schedule', { mode: 'json' }).$type<RingbackSchedule>(),
+    toneIds: text('tone_ids', { mode: 'json' }).$type<string[]>().notNull(),
+    playback: text('playback').$type<RingbackPlayback>().notNull(),
+    priority: integer('priority').notNull().default(0),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('ringback_policies_group').on(t.groupId, t.seq)],
+);
+
+/** A group's own calendar (holidays, 调休 make-up workdays); no row: the national calendar. */
+export const groupCalendars = sqliteTable('group_calendars', {
+  groupId: text('group_id')
+    .primaryKey()
+    .references(() => groups.id, { onDelete: 'cascade' }),
+  holidays: text('holidays', { mode: 'json' }).$type<string[]>().notNull(),
+  workdays: text('workdays', { mode: 'json' }).$type<string[]>().notNull(),
 });

@@ -12,6 +12,7 @@ import groupRoutes from './routes/groups.js';
 import healthRoutes from './routes/health.js';
 import memberRoutes from './routes/members.js';
 import messageRoutes from './routes/messages.js';
+import ringbackRoutes from './routes/ringback.js';
 import routeRoutes from './routes/route.js';
 import simRoutes from './routes/sim.js';
 import tariffRoutes from './routes/tariffs.js';
@@ -74,6 +75,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(groupRoutes, { prefix: '/v1' });
   await app.register(memberRoutes, { prefix: '/v1' });
   await app.register(vpnRoutes, { prefix: '/v1' });
+  await app.register(ringbackRoutes, { prefix: '/v1' });
   await app.register(routeRoutes, { prefix: '/v1' });
   await app.register(messageRoutes, { prefix: '/v1' });
   await app.register(tariffRoutes, { prefix: '/v1' });

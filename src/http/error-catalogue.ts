@@ -34,6 +34,8 @@ export const ERRORS = {
   out_of_scope: { status: 403, title: 'Neither party belongs to a group of this API key' },
   clock_in_past: { status: 422, title: 'The simulated clock only moves forward' },
   sms_unroutable: { status: 422, title: 'The message cannot be delivered' },
+  unknown_tone: { status: 422, title: 'The policy names a tone the group does not have' },
+  ringback_invalid: { status: 422, title: 'The ringback policy breaks a domain rule' },
   invalid_number: { status: 400, title: 'Invalid phone number' },
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'Service unavailable' },

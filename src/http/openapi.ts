@@ -31,6 +31,7 @@ async function openapi(app: FastifyInstance) {
         { name: 'groups', description: '集团客户 group customers' },
         { name: 'members', description: '成员 members' },
         { name: 'vpn', description: '集团网 group VPN' },
+        { name: 'ringback', description: '集团彩铃 group ringback tones' },
         { name: 'routing', description: 'The call-routing hot path' },
         { name: 'messages', description: '短号短信 short messages' },
         { name: 'billing', description: 'Tariffs' },

@@ -7,11 +7,13 @@ import { createGroupRepo } from '../store/group-repo.js';
 import { createIdempotencyRepo } from '../store/idempotency-repo.js';
 import { createMemberRepo } from '../store/member-repo.js';
 import { createMessageRepo } from '../store/message-repo.js';
+import { createRingbackRepo } from '../store/ringback-repo.js';
 import { createVpnRepo } from '../store/vpn-repo.js';
 import { createApiKeyService } from './api-keys.js';
-import { createGroupService } from './groups.js';
+import { createGroupService, type GroupService } from './groups.js';
 import { createMemberService } from './members.js';
 import { createMessageService } from './messages.js';
+import { createRingbackService } from './ringback.js';
 import { createRoutingService } from './routing.js';
 import { createTariffService } from './tariffs.js';
 import { createVpnService } from './vpn.js';
@@ -37,10 +39,31 @@ export function createServices(deps: { db: Db; clock: Clock; config: Readonly<Co
   const directory = directoryStore.directory;
 
   const tariffs = createTariffService({ db, clock });
-  const groups = createGroupService({ repo: groupRepo, directory: directoryStore, clock });
+  const groupRecords = createGroupService({ repo: groupRepo, directory: directoryStore, clock });
+  const ringback = createRingbackService({
+    repo: createRingbackRepo(db),
+    groups: groupRecords,
+    directory,
+    tariffs,
+    clock,
+  });
+  // A group's time zone is part of its compiled ringback: rebuild it after every committed
+  // group update, and drop it with the group.
+  const groups: GroupService = {
+    ...groupRecords,
+    update(id, patch) {
+      const view = groupRecords.update(id, patch);
+      ringback.recompile(id);
+      return view;
+    },
+    remove(id) {
+      groupRecords.remove(id);
+      ringback.recompile(id);
+    },
+  };
   const members = createMemberService({ repo: memberRepo, groups, directory: directoryStore, clock });
   const vpn = createVpnService({ repo: vpnRepo, groups, members, directory: directoryStore, clock });
-  const routing = createRoutingService({ directory, tariffs });
+  const routing = createRoutingService({ directory, tariffs, resolveRingback: ringback.resolver });
   const messages = createMessageService({ repo: createMessageRepo(db), routing, directory, clock });
   const apiKeys = createApiKeyService({
     repo: createApiKeyRepo(db),
@@ -58,6 +81,7 @@ export function createServices(deps: { db: Db; clock: Clock; config: Readonly<Co
     groups,
     members,
     vpn,
+    ringback,
     routing,
     messages,
   };

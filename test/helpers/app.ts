@@ -1,4 +1,4 @@
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { type Config, testConfig } from '../../src/config.js';
 import { type SimulatedClock, simulatedClock } from '../../src/sim/clock.js';
@@ -11,7 +11,7 @@ export interface TestApp {
   app: FastifyInstance;
   clock: SimulatedClock;
   /** Injects with the admin key unless `key` is given (`null`: no Authorization header). */
-  call(options: InjectOptions & { key?: string | null }): ReturnType<FastifyInstance['inject']>;
+  call(options: InjectOptions & { key?: string | null }): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
