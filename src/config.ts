@@ -5,7 +5,12 @@ import { z } from 'zod';
  * A bad value stops start-up with a message naming the variable.
  */
 const ConfigSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a port number 0–65535')
+    .transform(Number)
+    .pipe(z.number().max(65_535, 'must be a port number 0–65535'))
+    .default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
   /** No default: when unset the server generates one and stores it in DATA_DIR. */

@@ -62,6 +62,13 @@ export type Province = (typeof PROVINCES)[number];
 
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 
-export function isValidTimezone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+/**
+ * The canonical IANA name of a zone (`asia/shanghai` → `Asia/Shanghai`), or null when it is not
+ * an IANA `Area/Location` zone or UTC. Abbreviations such as `CST` are refused: they are
+ * ambiguous (US Central, China Standard, Cuba).
+ */
+export function canonicalTimezone(zone: string): string | null {
+  if (!(zone.includes('/') || zone.toUpperCase() === 'UTC') || !IANAZone.isValidZone(zone)) return null;
+  const canonical = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  return canonical.includes('/') || canonical === 'UTC' ? canonical : null;
 }

@@ -44,6 +44,10 @@ async function auth(app: FastifyInstance, opts: { apiKeys: Pick<ApiKeyService, '
     const match = BEARER.exec(request.headers.authorization ?? '');
     const principal = match?.[1] ? opts.apiKeys.authenticate(match[1]) : null;
     if (!principal) throw new AppError('unauthorized', 'send Authorization: Bearer <api key>');
+    // Before body validation: a partner learns nothing about an admin operation's input rules.
+    if (request.routeOptions.config.access === 'admin' && principal.kind !== 'admin') {
+      throw new AppError('forbidden', 'this operation needs the admin key');
+    }
     request.principal = principal;
   });
 
@@ -52,9 +56,6 @@ async function auth(app: FastifyInstance, opts: { apiKeys: Pick<ApiKeyService, '
     if (isPublic(request)) return;
     const config = request.routeOptions.config;
     const principal = request.principal;
-    if (config.access === 'admin' && principal.kind !== 'admin') {
-      throw new AppError('forbidden', 'this operation needs the admin key');
-    }
     const params = request.params as Record<string, string | undefined>;
     if (params.groupId !== undefined && !principal.canSee(params.groupId)) {
       throw new AppError('not_found', 'group not found');

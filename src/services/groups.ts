@@ -1,7 +1,7 @@
 import {
   DEFAULT_TIMEZONE,
   type InstitutionType,
-  isValidTimezone,
+  canonicalTimezone,
   type Province,
   tierFitsInstitution,
   type ValueTier,
@@ -30,6 +30,7 @@ export function createGroupService(deps: {
 }) {
   const { repo, clock } = deps;
 
+  /** Checks the rules and canonicalises the time zone in place. */
   const check = (row: Pick<GroupRow, 'institutionType' | 'valueTier' | 'timezone'>) => {
     if (!tierFitsInstitution(row.valueTier, row.institutionType)) {
       throw new AppError(
@@ -38,7 +39,10 @@ export function createGroupService(deps: {
         [{ path: 'body.valueTier', message: `not allowed for ${row.institutionType}` }],
       );
     }
-    if (!isValidTimezone(row.timezone)) {
+    const timezone = canonicalTimezone(row.timezone);
+    if (timezone) {
+      row.timezone = timezone;
+    } else {
       throw new AppError('invalid_timezone', `unknown IANA time zone ${row.timezone}`, [
         { path: 'body.timezone', message: 'unknown IANA time zone' },
       ]);

@@ -8,7 +8,7 @@ import type {
   VpnSettings,
 } from '../directory.js';
 import type { TariffRates } from '../rating/tariff.js';
-import { isEmergencyNumber, isShortCodeShaped } from './numbering-plan.js';
+import { EMERGENCY_NUMBERS, isShortCodeShaped } from './numbering-plan.js';
 
 /**
  * The routing hot path (集团网 short-number dialling and everything around it): who a dialled
@@ -143,6 +143,63 @@ const EIGHT = 56;
 const SIX = 54;
 
 /**
+ * Shared frozen tariffs: a decision's `tariff` is one object per (class, rate), so deciding
+ * allocates none. Each shelf answers its last rate without a lookup (the rates in force change
+ * rarely) and keeps the others in a small map, so a tariff version edited in place or a VPN's
+ * own rate is still read afresh on every call.
+ */
+class TariffShelf {
+  private lastRate = Number.NaN;
+  private last: RouteTariff | undefined;
+  private readonly byRate = new Map<number, RouteTariff>();
+
+  constructor(
+    private readonly tariffClass: TariffClass,
+    private readonly perMessage: boolean,
+  ) {}
+
+  at(rate: number): RouteTariff {
+    if (rate === this.lastRate) return this.last!;
+    let tariff = this.byRate.get(rate);
+    if (tariff === undefined) {
+      // Rates are a handful of figures; the bound only guards against a pathological catalogue.
+      if (this.byRate.size >= 256) this.byRate.clear();
+      tariff = frozenTariff(this.tariffClass, this.perMessage, rate);
+      this.byRate.set(rate, tariff);
+    }
+    this.lastRate = rate;
+    this.last = tariff;
+    return tariff;
+  }
+}
+
+function frozenTariff(tariffClass: TariffClass, perMessage: boolean, rate: number): RouteTariff {
+  return Object.freeze(
+    perMessage
+      ? { class: tariffClass, rateFenPerMinute: 0, rateFenPerMessage: rate }
+      : { class: tariffClass, rateFenPerMinute: rate },
+  );
+}
+
+const EMERGENCY_VOICE = frozenTariff('emergency', false, 0);
+const EMERGENCY_SMS = frozenTariff('emergency', true, 0);
+const REFUSED_VOICE = frozenTariff('none', false, 0);
+const REFUSED_SMS = frozenTariff('none', true, 0);
+/** Dial-in is free for the participant: the conference's initiator pays per participant-minute. */
+const CONFERENCE_VOICE = frozenTariff('conference', false, 0);
+const ONNET = new TariffShelf('onnet', false);
+const OFFNET = new TariffShelf('offnet', false);
+const SWITCHBOARD_INBOUND = new TariffShelf('switchboard_inbound', false);
+const SWITCHBOARD_OUTBOUND = new TariffShelf('switchboard_outbound', false);
+const SMS_ONNET = new TariffShelf('sms_onnet', true);
+const SMS_OFFNET = new TariffShelf('sms_offnet', true);
+
+/** The target of an emergency number, one frozen object per number. */
+const EMERGENCY_TARGETS: ReadonlyMap<string, RouteTarget> = new Map(
+  [...EMERGENCY_NUMBERS].map((n) => [n, Object.freeze({ msisdn: n })]),
+);
+
+/**
  * The best (lowest) on-net rate among the sub-groups (灵活组网) both members belong to, ignoring
  * sub-groups without a rate of their own; null when they share none with a rate.
  */
@@ -177,29 +234,16 @@ export function decideRoute(
   context: RouteContext,
 ): RouteDecision {
   const { from, to } = request;
-  if (isEmergencyNumber(to)) {
-    // The caller matters only for the roaming flag: skip the lookup when no province came.
-    const caller = request.location?.province ? directory.membersByMsisdn.get(from) : undefined;
-    const roaming = caller !== undefined && isRoaming(caller, request);
-    return make(
-      request,
-      'emergency',
-      'emergency',
-      { msisdn: to },
-      from,
-      null,
-      tariffOf(request, 'emergency', 0, 0),
-      'emergency_number',
-      `${to} is an emergency number, routed to emergency services whoever calls${roamingNote(caller, request, roaming)}`,
-      roaming,
-    );
+  if (to.length === 3) {
+    const target = EMERGENCY_TARGETS.get(to);
+    if (target !== undefined) return emergency(directory, request, target);
   }
   const caller = directory.membersByMsisdn.get(from);
   if (caller === undefined) return routeActive(directory, request, context, undefined, undefined, false);
   const roaming = isRoaming(caller, request);
+  const group = directory.groups.get(caller.groupId);
   if (caller.status === 'suspended') {
     // Classify without ringback so the reject still says which kind of call was refused.
-    const group = directory.groups.get(caller.groupId);
     const refused = routeActive(directory, request, { tariff: context.tariff }, caller, group, roaming);
     return reject(
       request,
@@ -210,7 +254,26 @@ export function decideRoute(
       roaming,
     );
   }
-  return routeActive(directory, request, context, caller, directory.groups.get(caller.groupId), roaming);
+  return routeActive(directory, request, context, caller, group, roaming);
+}
+
+function emergency(directory: Directory, request: RouteRequest, target: RouteTarget): RouteDecision {
+  const { from, to } = request;
+  // The caller matters only for the roaming flag: skip the lookup when no province came.
+  const caller = request.location?.province ? directory.membersByMsisdn.get(from) : undefined;
+  const roaming = caller !== undefined && isRoaming(caller, request);
+  return make(
+    request,
+    'emergency',
+    'emergency',
+    target,
+    from,
+    null,
+    request.service === 'sms' ? EMERGENCY_SMS : EMERGENCY_VOICE,
+    'emergency_number',
+    `${to} is an emergency number, routed to emergency services whoever calls${roamingNote(caller, request, roaming)}`,
+    roaming,
+  );
 }
 
 /** Everything after the emergency and caller-suspension checks. */
@@ -223,10 +286,10 @@ function routeActive(
   roaming: boolean,
 ): RouteDecision {
   const { from, to } = request;
-  const vpn = group?.vpn ?? null;
+  const vpn = group === undefined ? null : group.vpn;
   const shortShaped = vpn !== null && isShortCodeShaped(to, vpn);
 
-  // 1. The caller's short codes (短号互拨).
+  // 1. The caller's short codes (短号互拨): the holder is a direct reference, no further lookup.
   if (shortShaped) {
     const holder = group!.shortCodes.get(to);
     if (holder !== undefined) {
@@ -257,23 +320,39 @@ function routeActive(
   let e164: string | null;
   if (callee !== undefined) {
     e164 = callee.msisdn;
+    if (vpn !== null && callee.groupId === caller!.groupId) {
+      return connectOnnet(
+        request,
+        context,
+        caller!,
+        group!,
+        callee,
+        vpn,
+        'vpn_onnet',
+        'vpn_long_number',
+        `${to} is member ${callee.name} of the caller's VPN group ${group!.id}`,
+        roaming,
+      );
+    }
   } else {
     e164 = toE164(to);
-    if (e164 !== null) callee = directory.membersByMsisdn.get(e164);
-  }
-  if (vpn !== null && callee !== undefined && callee.groupId === caller!.groupId) {
-    return connectOnnet(
-      request,
-      context,
-      caller!,
-      group!,
-      callee,
-      vpn,
-      'vpn_onnet',
-      'vpn_long_number',
-      `${to} is member ${callee.name} of the caller's VPN group ${group!.id}`,
-      roaming,
-    );
+    if (e164 !== null) {
+      callee = directory.membersByMsisdn.get(e164);
+      if (callee !== undefined && vpn !== null && callee.groupId === caller!.groupId) {
+        return connectOnnet(
+          request,
+          context,
+          caller!,
+          group!,
+          callee,
+          vpn,
+          'vpn_onnet',
+          'vpn_long_number',
+          `${to} is member ${callee.name} of the caller's VPN group ${group!.id}`,
+          roaming,
+        );
+      }
+    }
   }
 
   // 3. The caller's switchboard outbound prefix (an extension member dialling out).
@@ -304,12 +383,9 @@ function routeActive(
         { msisdn: switchboard.pilotNumber, groupId: switchboard.groupId },
         from,
         null,
-        voiceOrSms(
-          request,
-          'switchboard_inbound',
-          context.tariff.voice.switchboardInboundFenPerMinute,
-          context,
-        ),
+        request.service === 'sms'
+          ? SMS_OFFNET.at(context.tariff.sms.offnetFenPerMessage)
+          : SWITCHBOARD_INBOUND.at(context.tariff.voice.switchboardInboundFenPerMinute),
         'switchboard_pilot',
         `${e164} is the pilot number of switchboard ${switchboard.id} of group ${switchboard.groupId}, whose greeting answers${roamingNote(caller, request, roaming)}`,
         roaming,
@@ -326,8 +402,7 @@ function routeActive(
       { msisdn: to },
       from,
       null,
-      // Dial-in is free for the participant: the conference's initiator pays per participant-minute.
-      voiceOrSms(request, 'conference', 0, context),
+      request.service === 'sms' ? SMS_OFFNET.at(context.tariff.sms.offnetFenPerMessage) : CONFERENCE_VOICE,
       'conference_access_number',
       `${to} is the conference access number, answered by the bridge prompt; the initiator pays${roamingNote(caller, request, roaming)}`,
       roaming,
@@ -347,11 +422,22 @@ function routeActive(
   }
 
   // 6. Off-net: outside the caller's VPN (possibly a member of another group).
-  const target: RouteTarget =
-    callee === undefined
-      ? { msisdn: e164 ?? to }
-      : { msisdn: callee.msisdn, memberId: callee.id, groupId: callee.groupId };
-  if (callee !== undefined && callee.status === 'suspended') {
+  if (callee === undefined) {
+    return make(
+      request,
+      'connect',
+      'offnet',
+      { msisdn: e164 ?? to },
+      from,
+      null,
+      offnetTariff(request, context),
+      'offnet',
+      `${to} is not a member of the caller's VPN, so the ${kindOf(request)} goes off-net${roamingNote(caller, request, roaming)}`,
+      roaming,
+    );
+  }
+  const target: RouteTarget = { msisdn: callee.msisdn, memberId: callee.id, groupId: callee.groupId };
+  if (callee.status === 'suspended') {
     return reject(
       request,
       'offnet',
@@ -361,20 +447,16 @@ function routeActive(
       roaming,
     );
   }
-  const where =
-    callee === undefined
-      ? `${to} is not a member of the caller's VPN`
-      : `${to} is member ${callee.name} of group ${callee.groupId}, outside the caller's VPN`;
   return make(
     request,
     'connect',
     'offnet',
     target,
     from,
-    callee === undefined ? null : ringbackFor(context, callee, request),
-    voiceOrSms(request, 'offnet', context.tariff.voice.offnetFenPerMinute, context),
+    ringbackFor(context, callee, request),
+    offnetTariff(request, context),
     'offnet',
-    `${where}, so the ${kindOf(request)} goes off-net${roamingNote(caller, request, roaming)}`,
+    `${to} is member ${callee.name} of group ${callee.groupId}, outside the caller's VPN, so the ${kindOf(request)} goes off-net${roamingNote(caller, request, roaming)}`,
     roaming,
   );
 }
@@ -401,24 +483,20 @@ function connectOnnet(
   let tariff: RouteTariff;
   let rated: string;
   if (request.service === 'sms') {
-    tariff = {
-      class: 'sms_onnet',
-      rateFenPerMinute: 0,
-      rateFenPerMessage: context.tariff.sms.onnetFenPerMessage,
-    };
+    tariff = SMS_ONNET.at(context.tariff.sms.onnetFenPerMessage);
     rated = '; an on-net message';
   } else {
-    let rate = sharedRateIn(group, caller, callee);
-    if (rate !== null) {
+    const shared = sharedRateIn(group, caller, callee);
+    if (shared !== null) {
+      tariff = ONNET.at(shared);
       rated = '; on-net at the best rate of the sub-groups both share';
     } else if (vpn.onnetRateFenPerMinute !== null) {
-      rate = vpn.onnetRateFenPerMinute;
+      tariff = ONNET.at(vpn.onnetRateFenPerMinute);
       rated = "; on-net at the VPN's rate";
     } else {
-      rate = context.tariff.voice.onnetFenPerMinute;
+      tariff = ONNET.at(context.tariff.voice.onnetFenPerMinute);
       rated = "; on-net at the catalogue's rate";
     }
-    tariff = { class: 'onnet', rateFenPerMinute: rate };
   }
   return make(
     request,
@@ -461,12 +539,14 @@ function subgroupCode(
     return refused;
   }
   const recipients: RouteRecipient[] = [];
+  const callerId = caller.id;
+  const membersById = directory.membersById;
   for (const memberId of subgroup.memberIds) {
-    if (memberId === caller.id) continue;
-    const member = directory.membersById.get(memberId);
+    if (memberId === callerId) continue;
+    const member = membersById.get(memberId);
     // A suspended member receives nothing, as a direct message to them would be refused.
     if (member === undefined || member.status === 'suspended') continue;
-    recipients.push({ msisdn: member.msisdn, memberId: member.id });
+    recipients.push({ msisdn: member.msisdn, memberId });
   }
   const rate = context.tariff.sms.onnetFenPerMessage;
   const decided = make(
@@ -476,7 +556,7 @@ function subgroupCode(
     null,
     vpn.showShortCode && caller.shortCode !== null ? caller.shortCode : caller.msisdn,
     null,
-    { class: 'sms_onnet', rateFenPerMinute: 0, rateFenPerMessage: rate },
+    SMS_ONNET.at(rate),
     'vpn_subgroup_code',
     `${rule}, so the message goes to its ${recipients.length} other active members at the on-net SMS rate, ${rate} fen${roamingNote(caller, request, roaming)}`,
     roaming,
@@ -520,12 +600,9 @@ function switchboardOutbound(
       target,
       pilot,
       callee === undefined ? null : ringbackFor(context, callee, request),
-      voiceOrSms(
-        request,
-        'switchboard_outbound',
-        context.tariff.voice.switchboardOutboundFenPerMinute,
-        context,
-      ),
+      request.service === 'sms'
+        ? SMS_OFFNET.at(context.tariff.sms.offnetFenPerMessage)
+        : SWITCHBOARD_OUTBOUND.at(context.tariff.voice.switchboardOutboundFenPerMinute),
       'switchboard_outbound_prefix',
       `${rule}, so the call goes out with the pilot ${pilot} presented${roamingNote(caller, request, roaming)}`,
       roaming,
@@ -587,34 +664,18 @@ function reject(
     target,
     request.from,
     null,
-    tariffOf(request, 'none', 0, 0),
+    request.service === 'sms' ? REFUSED_SMS : REFUSED_VOICE,
     reason,
     explanation,
     roaming,
   );
 }
 
-function tariffOf(
-  request: RouteRequest,
-  tariffClass: TariffClass,
-  perMinute: number,
-  perMessage: number,
-): RouteTariff {
+/** Off-net voice at the per-minute rate; any SMS that leaves the VPN is an off-net message. */
+function offnetTariff(request: RouteRequest, context: RouteContext): RouteTariff {
   return request.service === 'sms'
-    ? { class: tariffClass, rateFenPerMinute: 0, rateFenPerMessage: perMessage }
-    : { class: tariffClass, rateFenPerMinute: perMinute };
-}
-
-/** A voice class at its per-minute rate; any SMS that leaves the VPN is an off-net message. */
-function voiceOrSms(
-  request: RouteRequest,
-  voiceClass: TariffClass,
-  perMinute: number,
-  context: RouteContext,
-): RouteTariff {
-  return request.service === 'sms'
-    ? { class: 'sms_offnet', rateFenPerMinute: 0, rateFenPerMessage: context.tariff.sms.offnetFenPerMessage }
-    : { class: voiceClass, rateFenPerMinute: perMinute };
+    ? SMS_OFFNET.at(context.tariff.sms.offnetFenPerMessage)
+    : OFFNET.at(context.tariff.voice.offnetFenPerMinute);
 }
 
 function ringbackFor(
@@ -627,7 +688,9 @@ function ringbackFor(
 }
 
 function isRoaming(caller: MemberEntry, request: RouteRequest): boolean {
-  const province = request.location?.province;
+  const location = request.location;
+  if (location === undefined) return false;
+  const province = location.province;
   return province !== undefined && province !== '' && province !== caller.homeProvince;
 }
 

@@ -1,0 +1,189 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createGroup,
+  createMember,
+  createPartnerKey,
+  createTestApp,
+  T0,
+  type TestApp,
+} from '../../helpers/app.js';
+
+const HOUR = 3_600_000;
+
+let t: TestApp;
+let group: string;
+beforeEach(async () => {
+  t = await createTestApp();
+  group = await createGroup(t);
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const url = () => `/v1/groups/${group}/members`;
+const post = (payload: object, idempotencyKey: string, key?: string) =>
+  t.call({
+    method: 'POST',
+    url: url(),
+    payload,
+    headers: { 'idempotency-key': idempotencyKey },
+    ...(key && { key }),
+  });
+const count = async () =>
+  (await t.call({ method: 'GET', url: `${url()}?limit=500` })).json().items.length as number;
+
+describe('Idempotency-Key on POST', () => {
+  it('replays the first response for a retry with the same key and body, creating one member', async () => {
+    const body = { msisdn: '13800138000', name: '张兰' };
+    const first = await post(body, 'retry-1');
+    expect(first.statusCode).toBe(201);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+
+    t.clock.advanceTo(T0 + 60_000);
+    const second = await post(body, 'retry-1');
+    expect(second.statusCode).toBe(201);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.headers['content-type']).toBe(first.headers['content-type']);
+    expect(second.body).toBe(first.body);
+    expect(await count()).toBe(1);
+  });
+
+  it('without the header, a retry is a new request', async () => {
+    const body = { msisdn: '13800138000', name: '张兰' };
+    expect((await t.call({ method: 'POST', url: url(), payload: body })).statusCode).toBe(201);
+    const again = await t.call({ method: 'POST', url: url(), payload: body });
+    expect(again.statusCode).toBe(409);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('treats the same number in another form as the same body', async () => {
+    const first = await post({ msisdn: '13800138000', name: '张兰' }, 'forms');
+    const second = await post({ msisdn: '+86 138 0013 8000', name: '张兰' }, 'forms');
+    expect(second.statusCode).toBe(201);
+    expect(second.body).toBe(first.body);
+    expect(await count()).toBe(1);
+  });
+
+  it('refuses the same key with another body (409 idempotency_key_reused), creating nothing', async () => {
+    expect((await post({ msisdn: '13800138000', name: '张兰' }, 'reused')).statusCode).toBe(201);
+    const other = await post({ msisdn: '13800138001', name: '李四' }, 'reused');
+    expect(other.statusCode).toBe(409);
+    expect(other.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(other.json()).toMatchObject({ status: 409, code: 'idempotency_key_reused' });
+    expect(await count()).toBe(1);
+    const search = (await t.call({ method: 'GET', url: `${url()}?q=13800138001` })).json();
+    expect(search.items).toEqual([]);
+  });
+
+  it('refuses the same key on another endpoint', async () => {
+    expect((await post({ msisdn: '13800138000', name: '张兰' }, 'cross')).statusCode).toBe(201);
+    const res = await t.call({
+      method: 'POST',
+      url: '/v1/groups',
+      payload: { name: 'x', institutionType: 'enterprise', valueTier: 'A1', province: 'CN-HE' },
+      headers: { 'idempotency-key': 'cross' },
+    });
+    expect(res.json()).toMatchObject({ status: 409, code: 'idempotency_key_reused' });
+  });
+
+  it('keeps keys per API key: a partner and the admin use the same key independently', async () => {
+    const partner = await createPartnerKey(t, [group]);
+    const byAdmin = await post({ msisdn: '13800138000', name: '张兰' }, 'shared');
+    const byPartner = await post({ msisdn: '13800138001', name: '李四' }, 'shared', partner);
+    expect(byAdmin.statusCode).toBe(201);
+    expect(byPartner.statusCode).toBe(201);
+    expect(byPartner.headers['idempotent-replayed']).toBeUndefined();
+    expect(byPartner.json().id).not.toBe(byAdmin.json().id);
+    expect(await count()).toBe(2);
+
+    // Each replays its own answer.
+    const adminAgain = await post({ msisdn: '13800138000', name: '张兰' }, 'shared');
+    const partnerAgain = await post({ msisdn: '13800138001', name: '李四' }, 'shared', partner);
+    expect(adminAgain.body).toBe(byAdmin.body);
+    expect(partnerAgain.body).toBe(byPartner.body);
+    expect(partnerAgain.headers['idempotent-replayed']).toBe('true');
+    expect(await count()).toBe(2);
+  });
+
+  it('replays a 4xx answer too, even once the conflict is gone', async () => {
+    const holder = await createMember(t, group, { msisdn: '13800138000', name: '张兰' });
+    const body = { msisdn: '13800138000', name: '冒名' };
+    const first = await post(body, 'conflict');
+    expect(first.statusCode).toBe(409);
+    expect(first.json().code).toBe('msisdn_taken');
+
+    expect((await t.call({ method: 'DELETE', url: `${url()}/${holder.id}` })).statusCode).toBe(204);
+    const replay = await post(body, 'conflict');
+    expect(replay.statusCode).toBe(409);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(replay.body).toBe(first.body);
+    expect(await count()).toBe(0);
+
+    const fresh = await post(body, 'conflict-2');
+    expect(fresh.statusCode).toBe(201);
+  });
+
+  it('replays a 404 for an unknown group', async () => {
+    const res = await t.call({
+      method: 'POST',
+      url: '/v1/groups/grp_nope/members',
+      payload: { msisdn: '13800138000', name: '张兰' },
+      headers: { 'idempotency-key': 'ghost' },
+    });
+    expect(res.statusCode).toBe(404);
+    const again = await t.call({
+      method: 'POST',
+      url: '/v1/groups/grp_nope/members',
+      payload: { msisdn: '13800138000', name: '张兰' },
+      headers: { 'idempotency-key': 'ghost' },
+    });
+    expect(again.statusCode).toBe(404);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('keeps a key for 24 hours of the service clock, then frees it', async () => {
+    const body = { msisdn: '13800138000', name: '张兰' };
+    const first = await post(body, 'day');
+    expect(first.statusCode).toBe(201);
+
+    t.clock.advanceTo(T0 + 23 * HOUR);
+    const within = await post(body, 'day');
+    expect(within.headers['idempotent-replayed']).toBe('true');
+    expect((await post({ msisdn: '13800138001', name: '李四' }, 'day')).statusCode).toBe(409);
+
+    t.clock.advanceTo(T0 + 24 * HOUR + 1_000);
+    const after = await post({ msisdn: '13800138001', name: '李四' }, 'day');
+    expect(after.statusCode).toBe(201);
+    expect(after.headers['idempotent-replayed']).toBeUndefined();
+    expect(await count()).toBe(2);
+
+    // The key now holds the new answer.
+    const replay = await post({ msisdn: '13800138001', name: '李四' }, 'day');
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toBe(after.body);
+  });
+
+  it('refuses an empty or over-long key with a 400 naming the header', async () => {
+    for (const key of ['', 'k'.repeat(256)]) {
+      const res = await post({ msisdn: '13800138000', name: '张兰' }, key);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors).toEqual([expect.objectContaining({ path: 'headers.idempotency-key' })]);
+    }
+    expect(await count()).toBe(0);
+    expect((await post({ msisdn: '13800138000', name: '张兰' }, 'k'.repeat(255))).statusCode).toBe(201);
+  });
+
+  it('works on other POSTs: a replayed group creation creates one group', async () => {
+    const body = { name: '重试集团', institutionType: 'enterprise', valueTier: 'B2', province: 'CN-HE' };
+    const headers = { 'idempotency-key': 'group-1' };
+    const a = await t.call({ method: 'POST', url: '/v1/groups', payload: body, headers });
+    const b = await t.call({ method: 'POST', url: '/v1/groups', payload: body, headers });
+    expect(a.statusCode).toBe(201);
+    expect(b.body).toBe(a.body);
+    const names = (await t.call({ method: 'GET', url: '/v1/groups' }))
+      .json()
+      .items.map((g: { name: string }) => g.name);
+    expect(names.filter((n: string) => n === '重试集团')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, testConfig } from '../../src/config.js';
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: './data',
+      adminApiKey: undefined,
+      clock: 'real',
+      logLevel: 'info',
+      conferenceAccessNumber: '95100',
+    });
+  });
+
+  it('reads every variable', () => {
+    expect(
+      loadConfig({
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        DATA_DIR: '/var/lib/sim',
+        ADMIN_API_KEY: 'a-very-long-admin-key',
+        CLOCK: 'simulated',
+        LOG_LEVEL: 'debug',
+        CONFERENCE_ACCESS_NUMBER: '95188',
+        UNRELATED: 'ignored',
+      }),
+    ).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir: '/var/lib/sim',
+      adminApiKey: 'a-very-long-admin-key',
+      clock: 'simulated',
+      logLevel: 'debug',
+      conferenceAccessNumber: '95188',
+    });
+  });
+
+  it('accepts port 0 (any free port) and 65535', () => {
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    expect(loadConfig({ PORT: '65535' }).port).toBe(65_535);
+  });
+
+  it.each(['abc', '-1', '65536', '3000.5', '80 80'])('refuses PORT=%j naming the variable', (value) => {
+    expect(configError({ PORT: value }).message).toMatch(/\bPORT\b/);
+  });
+
+  it('refuses a blank PORT instead of reading it as port 0', () => {
+    // Number(' ') is 0: a stray space must not silently mean "any free port".
+    expect(configError({ PORT: ' ' }).message).toMatch(/\bPORT\b/);
+  });
+
+  it.each(['wall', 'REAL', 'sim'])('refuses CLOCK=%j naming the variable', (value) => {
+    expect(configError({ CLOCK: value }).message).toMatch(/\bCLOCK\b/);
+  });
+
+  it.each(['loud', 'INFO', 'verbose'])('refuses LOG_LEVEL=%j naming the variable', (value) => {
+    expect(configError({ LOG_LEVEL: value }).message).toMatch(/\bLOG_LEVEL\b/);
+  });
+
+  it('refuses a short ADMIN_API_KEY and a non-numeric access number, naming them', () => {
+    expect(configError({ ADMIN_API_KEY: 'short' }).message).toMatch(/\bADMIN_API_KEY\b/);
+    expect(configError({ CONFERENCE_ACCESS_NUMBER: '95x00' }).message).toMatch(
+      /\bCONFERENCE_ACCESS_NUMBER\b/,
+    );
+  });
+
+  it('names every bad variable at once', () => {
+    const message = configError({ PORT: 'x', CLOCK: 'y', LOG_LEVEL: 'z' }).message;
+    expect(message).toMatch(/\bPORT\b/);
+    expect(message).toMatch(/\bCLOCK\b/);
+    expect(message).toMatch(/\bLOG_LEVEL\b/);
+  });
+
+  it('has a ConfigError name so start-up can tell it apart', () => {
+    expect(configError({ PORT: 'x' }).name).toBe('ConfigError');
+  });
+
+  it('treats an empty string as unset', () => {
+    const config = loadConfig({
+      PORT: '',
+      HOST: '',
+      DATA_DIR: '',
+      ADMIN_API_KEY: '',
+      CLOCK: '',
+      LOG_LEVEL: '',
+      CONFERENCE_ACCESS_NUMBER: '',
+    });
+    expect(config).toEqual(loadConfig({}));
+  });
+
+  it('returns a frozen object', () => {
+    const config = loadConfig({ PORT: '4000' });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+    expect(config.port).toBe(4000);
+  });
+
+  it('reads process.env when given nothing', () => {
+    const saved = process.env.LOG_LEVEL;
+    process.env.LOG_LEVEL = 'warn';
+    try {
+      expect(loadConfig().logLevel).toBe('warn');
+    } finally {
+      if (saved === undefined) delete process.env.LOG_LEVEL;
+      else process.env.LOG_LEVEL = saved;
+    }
+  });
+});
+
+describe('testConfig', () => {
+  it('is in memory, simulated, silent and frozen, with overrides applied', () => {
+    const config = testConfig({ clock: 'real' });
+    expect(config).toMatchObject({ dataDir: ':memory:', clock: 'real', logLevel: 'silent' });
+    expect(testConfig().clock).toBe('simulated');
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+});
