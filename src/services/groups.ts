@@ -1,7 +1,7 @@
 import {
+  canonicalTimezone,
   DEFAULT_TIMEZONE,
   type InstitutionType,
-  canonicalTimezone,
   type Province,
   tierFitsInstitution,
   type ValueTier,

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  canonicalTimezone,
   DEFAULT_TIMEZONE,
   INSTITUTION_TYPES,
-  canonicalTimezone,
   tierFitsInstitution,
   VALUE_TIERS,
 } from '../../../src/domain/group-rules.js';
