@@ -25,7 +25,7 @@ export interface GroupInput {
 
 export function createGroupService(deps: {
   repo: GroupRepo;
-  directory: Pick<DirectoryStore, 'putGroup' | 'removeGroup'>;
+  directory: Pick<DirectoryStore, 'putGroup' | 'removeGroup' | 'directory'>;
   clock: Clock;
 }) {
   const { repo, clock } = deps;
@@ -46,6 +46,21 @@ export function createGroupService(deps: {
       throw new AppError('invalid_timezone', `unknown IANA time zone ${row.timezone}`, [
         { path: 'body.timezone', message: 'unknown IANA time zone' },
       ]);
+    }
+  };
+
+  /** Without cross-province, moving the group must not leave short-code holders abroad. */
+  const assertShortCodesStayHome = (groupId: string, province: string) => {
+    const entry = deps.directory.directory.groups.get(groupId);
+    if (!entry?.vpn || entry.vpn.crossProvince) return;
+    for (const holder of entry.shortCodes.values()) {
+      if (holder.kind === 'member' && holder.member.homeProvince !== province) {
+        throw new AppError(
+          'vpn_plan_conflict',
+          `member ${holder.member.id} from ${holder.member.homeProvince} holds short code ${holder.member.shortCode}: the VPN is not cross-province`,
+          [{ path: 'body.province', message: 'short-code holders would be outside the group province' }],
+        );
+      }
     }
   };
 
@@ -90,6 +105,7 @@ export function createGroupService(deps: {
         updatedAt: clock.now(),
       };
       check(row);
+      if (row.province !== current.province) assertShortCodesStayHome(id, row.province);
       repo.update(row);
       deps.directory.putGroup(row);
       return groupView(row);

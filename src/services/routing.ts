@@ -1,6 +1,7 @@
 import type { Directory } from '../engines/directory.js';
 import {
   decideRoute,
+  isEmergencyNumber,
   type RouteContext,
   type RouteDecision,
   type RouteRequest,
@@ -17,13 +18,16 @@ export type RingbackResolver = NonNullable<RouteContext['resolveRingback']>;
  */
 export function createRoutingService(deps: {
   directory: Directory;
-  tariffs: Pick<TariffService, 'ratesAt'>;
+  tariffs: Pick<TariffService, 'ratesAt' | 'ratesAtOrFirst'>;
   resolveRingback?: RingbackResolver;
 }) {
   const { directory } = deps;
   return {
     decide(request: RouteRequest): RouteDecision {
-      const tariff = deps.tariffs.ratesAt(request.atMs);
+      // Emergency numbers route whatever the time, even before the first tariff (they are free).
+      const tariff =
+        (isEmergencyNumber(request.to) && deps.tariffs.ratesAtOrFirst(request.atMs)) ||
+        deps.tariffs.ratesAt(request.atMs);
       const context: RouteContext = deps.resolveRingback
         ? { tariff, resolveRingback: deps.resolveRingback }
         : { tariff };

@@ -61,6 +61,9 @@ export function createTariffService(deps: { db: Db; clock: Clock }) {
       }
       return rates;
     },
+    /** Rates in force, else the oldest version's: emergency calls route whatever the time. */
+    ratesAtOrFirst: (atMs: number): TariffRates | null =>
+      tariffAt(catalogue, atMs) ?? catalogue.versions[0]?.rates ?? null,
     put,
   };
 }
