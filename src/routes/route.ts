@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { fastSerializerCompiler } from '../http/fast-serializer.js';
 import { AnyNumber, DialString, Instant, Province, problems } from '../http/schemas.js';
 
 export const RouteInput = z.object({
@@ -58,6 +59,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/route',
     {
+      serializerCompiler: fastSerializerCompiler,
       schema: {
         tags: ['routing'],
         operationId: 'route',
