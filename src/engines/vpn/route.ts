@@ -317,42 +317,21 @@ function routeActive(
   // national (`138…`) or plus-less international (`86138…`) form needs no parsing: a direct
   // lookup saves the phone memo's reads on the commonest long numbers.
   let callee = memberByDialled(directory, to);
-  let e164: string | null;
-  if (callee !== undefined) {
-    e164 = callee.msisdn;
-    if (vpn !== null && callee.groupId === caller!.groupId) {
-      return connectOnnet(
-        request,
-        context,
-        caller!,
-        group!,
-        callee,
-        vpn,
-        'vpn_onnet',
-        'vpn_long_number',
-        `${to} is member ${callee.name} of the caller's VPN group ${group!.id}`,
-        roaming,
-      );
-    }
-  } else {
-    e164 = toE164(to);
-    if (e164 !== null) {
-      callee = directory.membersByMsisdn.get(e164);
-      if (callee !== undefined && vpn !== null && callee.groupId === caller!.groupId) {
-        return connectOnnet(
-          request,
-          context,
-          caller!,
-          group!,
-          callee,
-          vpn,
-          'vpn_onnet',
-          'vpn_long_number',
-          `${to} is member ${callee.name} of the caller's VPN group ${group!.id}`,
-          roaming,
-        );
-      }
-    }
+  const e164 = callee !== undefined ? callee.msisdn : toE164(to);
+  if (callee === undefined && e164 !== null) callee = directory.membersByMsisdn.get(e164);
+  if (callee !== undefined && vpn !== null && callee.groupId === caller!.groupId) {
+    return connectOnnet(
+      request,
+      context,
+      caller!,
+      group!,
+      callee,
+      vpn,
+      'vpn_onnet',
+      'vpn_long_number',
+      `${to} is member ${callee.name} of the caller's VPN group ${group!.id}`,
+      roaming,
+    );
   }
 
   // 3. The caller's switchboard outbound prefix (an extension member dialling out).
