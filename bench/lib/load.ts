@@ -1,0 +1,89 @@
+/**
+ * Drives autocannon from a child process (bench/lib/load-client.ts) against a server that
+ * listens in this process, and measures this process's CPU while the measured run lasts.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface LoadSpec {
+  url: string;
+  headers: Record<string, string>;
+  /** Request bodies, rotated request by request across all connections. */
+  bodies: string[];
+  connections: number;
+  pipelining: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+}
+
+export interface LoadResult {
+  /** autocannon's mean of the per-second request counts. */
+  requestsPerSecond: number;
+  totalRequests: number;
+  latencyMs: { mean: number; p50: number; p90: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  durationSeconds: number;
+  /** CPU of the load generator over the measured run: 100 = one core saturated. */
+  clientCpuPercent: number;
+}
+
+export interface MeasuredLoad extends LoadResult {
+  /** CPU of this (the server's) process over the measured run: 100 = one core. */
+  serverCpuPercent: number;
+}
+
+const CLIENT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'load-client.ts');
+
+export async function runLoad(spec: LoadSpec): Promise<MeasuredLoad> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-load-'));
+  const specFile = path.join(dir, 'spec.json');
+  writeFileSync(specFile, JSON.stringify(spec));
+  try {
+    return await new Promise<MeasuredLoad>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', CLIENT, specFile], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      let cpuStart: NodeJS.CpuUsage | null = null;
+      let wallStart = 0;
+      let cpuEnd: NodeJS.CpuUsage | null = null;
+      let wallMs = 0;
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (cpuStart === null && stdout.includes('MEASURE_START\n')) {
+          cpuStart = process.cpuUsage();
+          wallStart = performance.now();
+        }
+        if (cpuStart !== null && cpuEnd === null && stdout.includes('RESULT ')) {
+          cpuEnd = process.cpuUsage(cpuStart);
+          wallMs = performance.now() - wallStart;
+        }
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+        if (code !== 0 || !line) {
+          reject(new Error(`load client exited with ${code}:\n${stderr}\n${stdout}`));
+          return;
+        }
+        const result = JSON.parse(line.slice('RESULT '.length)) as LoadResult;
+        const used = cpuEnd ?? process.cpuUsage(cpuStart ?? undefined);
+        const serverCpuPercent =
+          wallMs > 0 ? Math.round(((used.user + used.system) / 1000 / wallMs) * 100) : 0;
+        resolve({ ...result, serverCpuPercent });
+      });
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

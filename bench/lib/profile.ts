@@ -1,0 +1,102 @@
+/**
+ * A CPU profile of this process over a stretch of work (the V8 sampling profiler through the
+ * inspector), summarised as self time by where the code lives: a package under node_modules, a
+ * file of the project, Node's internals, or the engine itself (GC, native code).
+ */
+import { Session } from 'node:inspector/promises';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+
+interface Profile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+export interface ProfileShare {
+  name: string;
+  /** Share of the non-idle CPU samples, in percent. */
+  percent: number;
+}
+
+export interface ProfileSummary {
+  /** Busy (non-idle) share of the profiled wall time, in percent. */
+  busyPercent: number;
+  byPlace: ProfileShare[];
+  topFunctions: ProfileShare[];
+}
+
+function placeOf(url: string, functionName: string): string {
+  if (url === '') {
+    if (functionName === '(garbage collector)') return 'V8 garbage collector';
+    if (functionName === '(program)') return 'V8/native (program)';
+    if (functionName === '(idle)') return '(idle)';
+    return `native: ${functionName || '(anonymous)'}`;
+  }
+  if (url.startsWith('node:')) return `node: ${url.slice(5).split('/')[0]}`;
+  const nm = url.lastIndexOf('/node_modules/');
+  if (nm >= 0) {
+    const rest = url.slice(nm + '/node_modules/'.length).split('/');
+    return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? url);
+  }
+  const src = url.search(/\/(src|db|bench)\//);
+  return src >= 0 ? url.slice(src + 1) : url;
+}
+
+export function summarise(profile: Profile, top = 25): ProfileSummary {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const hits = new Map<number, number>();
+  for (const id of profile.samples ?? []) hits.set(id, (hits.get(id) ?? 0) + 1);
+  const place = new Map<string, number>();
+  const fn = new Map<string, number>();
+  let idle = 0;
+  let busy = 0;
+  for (const [id, count] of hits) {
+    const node = byId.get(id);
+    if (!node) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = placeOf(url, functionName);
+    if (where === '(idle)') {
+      idle += count;
+      continue;
+    }
+    busy += count;
+    place.set(where, (place.get(where) ?? 0) + count);
+    const name = `${functionName || '(anonymous)'} ${where}${url ? `:${lineNumber + 1}` : ''}`;
+    fn.set(name, (fn.get(name) ?? 0) + count);
+  }
+  const shares = (map: Map<string, number>) =>
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, count]) => ({ name, percent: Math.round((count / busy) * 1000) / 10 }));
+  return {
+    busyPercent: Math.round((busy / Math.max(1, busy + idle)) * 1000) / 10,
+    byPlace: shares(place),
+    topFunctions: shares(fn).slice(0, top),
+  };
+}
+
+/** Profiles this process while `work` runs. */
+export async function profileWhile<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; summary: ProfileSummary }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  try {
+    const result = await work();
+    const { profile } = (await session.post('Profiler.stop')) as { profile: Profile };
+    return { result, summary: summarise(profile) };
+  } finally {
+    session.disconnect();
+  }
+}

@@ -1,0 +1,370 @@
+/**
+ * HTTP benchmark of the routing hot path, `POST /v1/route`, on the real app with a large
+ * directory loaded from SQLite, against a bare Fastify baseline in the same run.
+ *
+ *   npx tsx bench/route-http.ts [--members 100000] [--groups 1000] [--duration 10]
+ *                               [--connections 50] [--warmup 3] [--profile]
+ *
+ * 1. Generates the bench data (bench/fixtures/seed-db.ts) into a fresh SQLite file, then
+ *    times the directory load from it (SQL reads, then the in-memory indexes) and the whole
+ *    app start (`buildApp`, which loads the directory before answering).
+ * 2. Listens on a free port and runs autocannon (its own process, so it does not share this
+ *    event loop) with `-c 50`, pipelining 1, over a rotating set of realistic bodies: short
+ *    codes, on-net long numbers in national and E.164 form, off-net members and strangers,
+ *    emergency, unallocated codes, sub-group SMS, conference dial-in; some roaming, some `at`.
+ * 3. In-process: decisions/s of `decideRoute` over the same requests on the same directory,
+ *    and the cost of each piece of a request (validation, auth hash, request id, response
+ *    check + serialisation) for the profile of where the time goes.
+ * 4. A bare Fastify server (no logger) with a plain JSON Schema for the same body, returning a
+ *    small object; same autocannon settings. Reports the ratio route/baseline.
+ *
+ * `--profile` adds a CPU-profiled run of the route server and prints where its time goes.
+ * Writes bench/results/route-http.json when run on its own; bench/run.ts imports `runRouteHttp`.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { openDatabase } from '../db/index.js';
+import { buildApp } from '../src/app.js';
+import { testConfig } from '../src/config.js';
+import type { RouteRequest } from '../src/engines/vpn/index.js';
+import { decideRoute } from '../src/engines/vpn/index.js';
+import { RouteAnswer, RouteInput } from '../src/routes/route.js';
+import { hashKey } from '../src/services/api-keys.js';
+import { createDirectoryStore } from '../src/store/directory-store.js';
+import { createGroupRepo } from '../src/store/group-repo.js';
+import { createMemberRepo } from '../src/store/member-repo.js';
+import { createVpnRepo } from '../src/store/vpn-repo.js';
+import { BODY_AT_ISO, CONFERENCE_ACCESS_NUMBER, makeBodies } from './fixtures/route-bodies.js';
+import { describeBenchData, generateBenchData, writeBenchData } from './fixtures/seed-db.js';
+import { buildBaseline } from './lib/baseline.js';
+import { type MeasuredLoad, runLoad } from './lib/load.js';
+import { type ProfileSummary, profileWhile } from './lib/profile.js';
+
+export interface RouteHttpOptions {
+  members: number;
+  groups: number;
+  connections: number;
+  pipelining: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  bodies: number;
+  profile: boolean;
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_ROUTE_HTTP_OPTIONS: RouteHttpOptions = {
+  members: 100_000,
+  groups: 1_000,
+  connections: 50,
+  pipelining: 1,
+  durationSeconds: 10,
+  warmupSeconds: 3,
+  bodies: 20_000,
+  profile: false,
+};
+
+export interface ComponentCost {
+  name: string;
+  /** Mean cost per call, in microseconds. */
+  microseconds: number;
+}
+
+export interface RouteHttpReport {
+  bench: 'route-http';
+  node: string;
+  options: Omit<RouteHttpOptions, 'log'>;
+  data: ReturnType<typeof describeBenchData>;
+  seed: { generateMs: number; writeMs: number };
+  /** The directory load at start: SQL reads of every row, then the in-memory indexes. */
+  directoryLoad: { sqlMs: number; indexMs: number; totalMs: number; members: number };
+  /** `buildApp` on the seeded database: migrations check, directory load, plugins, routes. */
+  appStartMs: number;
+  mix: Record<string, number>;
+  route: MeasuredLoad & { serverCpuMicrosecondsPerRequest: number };
+  baseline: MeasuredLoad & { serverCpuMicrosecondsPerRequest: number };
+  /** route req/s ÷ baseline req/s. */
+  ratio: number;
+  engine: { decisions: number; ms: number; decisionsPerSecond: number };
+  components: ComponentCost[];
+  /** `--profile`: CPU profiles of the route server and of the baseline under the same load. */
+  profile?: ProfileSummary;
+  baselineProfile?: ProfileSummary;
+}
+
+const ADMIN_KEY = 'bench-admin-key-0123456789';
+const AT_MS = Date.parse(BODY_AT_ISO);
+
+/** Mean microseconds per call of `fn` over `inputs`, repeated to at least `iterations` calls. */
+function timePerCall<T>(inputs: T[], iterations: number, fn: (input: T) => unknown): number {
+  let sink = 0;
+  for (let i = 0; i < Math.min(inputs.length, 20_000); i++) if (fn(inputs[i]!) === undefined) sink++;
+  const start = performance.now();
+  for (let i = 0; i < iterations; i++) if (fn(inputs[i % inputs.length]!) === undefined) sink++;
+  const ms = performance.now() - start;
+  if (sink < 0) console.log(sink);
+  return Math.round((ms * 1000 * 1000) / iterations) / 1000;
+}
+
+const perRequest = (load: MeasuredLoad) =>
+  load.requestsPerSecond > 0 ? Math.round(((load.serverCpuPercent / 100) * 1e6) / load.requestsPerSecond) : 0;
+
+export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Promise<RouteHttpReport> {
+  const options = { ...DEFAULT_ROUTE_HTTP_OPTIONS, ...partial };
+  const log = options.log ?? ((line: string) => console.log(line));
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-route-http-'));
+  try {
+    // 1. Seed, then time the load from SQLite.
+    let start = performance.now();
+    const data = generateBenchData({ members: options.members, groups: options.groups });
+    const generateMs = performance.now() - start;
+    start = performance.now();
+    const seedDb = openDatabase(dataDir);
+    writeBenchData(seedDb, data);
+    seedDb.$client.close();
+    const writeMs = performance.now() - start;
+    log(
+      `seeded ${data.members.length.toLocaleString('en-US')} members in ${data.groups.length} groups: generated in ${generateMs.toFixed(0)} ms, written in ${writeMs.toFixed(0)} ms`,
+    );
+
+    const directoryLoad = (() => {
+      const db = openDatabase(dataDir);
+      try {
+        const t0 = performance.now();
+        const groupRepo = createGroupRepo(db);
+        const memberRepo = createMemberRepo(db);
+        const vpnRepo = createVpnRepo(db);
+        const snapshot = {
+          groups: groupRepo.all(),
+          vpns: vpnRepo.allVpns(),
+          members: memberRepo.all(),
+          subgroups: vpnRepo.allSubgroups(),
+          subgroupMembers: vpnRepo.allLinks(),
+        };
+        const t1 = performance.now();
+        const store = createDirectoryStore(CONFERENCE_ACCESS_NUMBER);
+        store.load(snapshot);
+        const t2 = performance.now();
+        return {
+          sqlMs: t1 - t0,
+          indexMs: t2 - t1,
+          totalMs: t2 - t0,
+          members: store.directory.membersById.size,
+        };
+      } finally {
+        db.$client.close();
+      }
+    })();
+
+    start = performance.now();
+    const app = await buildApp({
+      config: testConfig({ dataDir, logLevel: 'silent', clock: 'simulated', adminApiKey: ADMIN_KEY }),
+    });
+    await app.ready();
+    const appStartMs = performance.now() - start;
+    const loaded = app.services.directory.membersById.size;
+    if (loaded !== data.members.length)
+      throw new Error(`directory holds ${loaded} members, not ${data.members.length}`);
+    log(
+      `directory load: ${directoryLoad.totalMs.toFixed(0)} ms (SQL ${directoryLoad.sqlMs.toFixed(0)} ms + indexes ${directoryLoad.indexMs.toFixed(0)} ms); app start with it: ${appStartMs.toFixed(0)} ms`,
+    );
+
+    const { bodies, mix } = makeBodies(data, options.bodies);
+    // Every body must be a 200: check a sample through the app itself.
+    for (let i = 0; i < bodies.length; i += Math.ceil(bodies.length / 300)) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/route',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        payload: bodies[i]!,
+      });
+      if (res.statusCode !== 200)
+        throw new Error(`body ${bodies[i]} answered ${res.statusCode}: ${res.body}`);
+    }
+
+    // 2. The route under load.
+    const spec = {
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+      bodies,
+      connections: options.connections,
+      pipelining: options.pipelining,
+      durationSeconds: options.durationSeconds,
+      warmupSeconds: options.warmupSeconds,
+    };
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    log(
+      `route: ${address}/v1/route, autocannon -c ${options.connections} -p ${options.pipelining} for ${options.durationSeconds} s`,
+    );
+    const routeLoad = await runLoad({ ...spec, url: `${address}/v1/route` });
+    log(
+      `  ${Math.round(routeLoad.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${routeLoad.latencyMs.p50} ms, p99 ${routeLoad.latencyMs.p99} ms, non-2xx ${routeLoad.non2xx}, server CPU ${routeLoad.serverCpuPercent} %, client CPU ${routeLoad.clientCpuPercent} %`,
+    );
+
+    let profile: ProfileSummary | undefined;
+    if (options.profile) {
+      const profiled = await profileWhile(() =>
+        runLoad({ ...spec, url: `${address}/v1/route`, warmupSeconds: 1, durationSeconds: 5 }),
+      );
+      profile = profiled.summary;
+    }
+
+    // 3. In-process: the engine alone, and each piece of a request.
+    const { directory } = app.services;
+    const tariff = app.services.tariffs.ratesAt(AT_MS);
+    const parsedBodies = bodies.map((b) => JSON.parse(b) as unknown);
+    const requests: RouteRequest[] = parsedBodies.map((b) => {
+      const { at, ...rest } = RouteInput.parse(b);
+      return { ...rest, atMs: at ?? AT_MS };
+    });
+    const context = { tariff };
+    for (let pass = 0; pass < 3; pass++) for (const r of requests) decideRoute(directory, r, context);
+    const decisions = 2_000_000;
+    let checksum = 0;
+    start = performance.now();
+    for (let i = 0; i < decisions; i++)
+      checksum += decideRoute(directory, requests[i % requests.length]!, context).to.length;
+    const engineMs = performance.now() - start;
+    if (checksum < 0) console.log(checksum);
+    const engine = { decisions, ms: engineMs, decisionsPerSecond: Math.round(decisions / (engineMs / 1000)) };
+    log(
+      `engine in-process: ${engine.decisionsPerSecond.toLocaleString('en-US')} decisions/s (${decisions.toLocaleString('en-US')} over the HTTP mix)`,
+    );
+
+    const answers = requests.map((r) => app.services.routing.decide(r));
+    const components: ComponentCost[] = [
+      { name: 'JSON.parse body', microseconds: timePerCall(bodies, 300_000, (b) => JSON.parse(b)) },
+      {
+        name: 'zod RouteInput.safeParse',
+        microseconds: timePerCall(parsedBodies, 300_000, (b) => RouteInput.safeParse(b)),
+      },
+      { name: 'auth: sha256 of the key', microseconds: timePerCall([ADMIN_KEY], 300_000, (k) => hashKey(k)) },
+      {
+        name: 'request id: randomBytes(8).hex',
+        microseconds: timePerCall([8], 300_000, (n) => randomBytes(n).toString('hex')),
+      },
+      {
+        name: 'routing.decide (tariff + engine)',
+        microseconds: timePerCall(requests, 1_000_000, (r) => app.services.routing.decide(r)),
+      },
+      {
+        name: 'zod RouteAnswer.safeParse + JSON.stringify',
+        microseconds: timePerCall(answers, 300_000, (a) => JSON.stringify(RouteAnswer.safeParse(a).data)),
+      },
+      {
+        name: 'JSON.stringify answer alone',
+        microseconds: timePerCall(answers, 300_000, (a) => JSON.stringify(a)),
+      },
+    ];
+    await app.close();
+
+    // 4. The bare baseline, same settings.
+    const baselineApp = await buildBaseline();
+    const baselineAddress = await baselineApp.listen({ port: 0, host: '127.0.0.1' });
+    log(`baseline: bare Fastify at ${baselineAddress}/v1/route, same settings`);
+    const baselineLoad = await runLoad({ ...spec, url: `${baselineAddress}/v1/route` });
+    let baselineProfile: ProfileSummary | undefined;
+    if (options.profile) {
+      const profiled = await profileWhile(() =>
+        runLoad({ ...spec, url: `${baselineAddress}/v1/route`, warmupSeconds: 1, durationSeconds: 5 }),
+      );
+      baselineProfile = profiled.summary;
+    }
+    await baselineApp.close();
+    log(
+      `  ${Math.round(baselineLoad.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${baselineLoad.latencyMs.p50} ms, p99 ${baselineLoad.latencyMs.p99} ms, non-2xx ${baselineLoad.non2xx}, server CPU ${baselineLoad.serverCpuPercent} %, client CPU ${baselineLoad.clientCpuPercent} %`,
+    );
+
+    const { log: _log, ...recorded } = options;
+    return {
+      bench: 'route-http',
+      node: process.version,
+      options: recorded,
+      data: describeBenchData(data),
+      seed: { generateMs: Math.round(generateMs), writeMs: Math.round(writeMs) },
+      directoryLoad: {
+        sqlMs: Math.round(directoryLoad.sqlMs),
+        indexMs: Math.round(directoryLoad.indexMs),
+        totalMs: Math.round(directoryLoad.totalMs),
+        members: directoryLoad.members,
+      },
+      appStartMs: Math.round(appStartMs),
+      mix,
+      route: { ...routeLoad, serverCpuMicrosecondsPerRequest: perRequest(routeLoad) },
+      baseline: { ...baselineLoad, serverCpuMicrosecondsPerRequest: perRequest(baselineLoad) },
+      ratio: Math.round((routeLoad.requestsPerSecond / baselineLoad.requestsPerSecond) * 1000) / 1000,
+      engine,
+      components,
+      ...(profile && { profile }),
+      ...(baselineProfile && { baselineProfile }),
+    };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function argValue(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+export function optionsFromArgs(args: string[]): Partial<RouteHttpOptions> {
+  const number = (name: string) => {
+    const value = argValue(args, name);
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a number`);
+    return n;
+  };
+  const out: Partial<RouteHttpOptions> = {};
+  const members = number('members');
+  const groups = number('groups');
+  const duration = number('duration');
+  const connections = number('connections');
+  const warmup = number('warmup');
+  if (members !== undefined) out.members = members;
+  if (groups !== undefined) out.groups = groups;
+  if (duration !== undefined) out.durationSeconds = duration;
+  if (connections !== undefined) out.connections = connections;
+  if (warmup !== undefined) out.warmupSeconds = warmup;
+  if (args.includes('--profile')) out.profile = true;
+  return out;
+}
+
+export function printProfile(
+  profile: ProfileSummary,
+  title = 'the route server',
+  log: (line: string) => void = console.log,
+) {
+  log(`\nCPU profile of ${title} (busy ${profile.busyPercent} % of the sampled time), self time by place:`);
+  console.table(profile.byPlace.slice(0, 15).map((p) => ({ place: p.name, '%': p.percent })));
+  log('top functions by self time:');
+  console.table(profile.topFunctions.map((p) => ({ function: p.name, '%': p.percent })));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const report = await runRouteHttp(optionsFromArgs(process.argv.slice(2)));
+  console.table({
+    route: {
+      'req/s': Math.round(report.route.requestsPerSecond),
+      'p50 ms': report.route.latencyMs.p50,
+      'p99 ms': report.route.latencyMs.p99,
+      'server µs CPU/req': report.route.serverCpuMicrosecondsPerRequest,
+    },
+    baseline: {
+      'req/s': Math.round(report.baseline.requestsPerSecond),
+      'p50 ms': report.baseline.latencyMs.p50,
+      'p99 ms': report.baseline.latencyMs.p99,
+      'server µs CPU/req': report.baseline.serverCpuMicrosecondsPerRequest,
+    },
+  });
+  console.log(`ratio route/baseline: ${(report.ratio * 100).toFixed(1)} %`);
+  console.table(report.components.map((c) => ({ piece: c.name, 'µs/call': c.microseconds })));
+  if (report.profile) printProfile(report.profile);
+  if (report.baselineProfile) printProfile(report.baselineProfile, 'the bare baseline');
+  const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'route-http.json');
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`written ${path.relative(process.cwd(), out)}`);
+}

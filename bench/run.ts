@@ -1,0 +1,238 @@
+/**
+ * `npm run bench`: every benchmark in one run, a table against the targets, and JSON results.
+ *
+ *   npx tsx bench/run.ts [--members 100000] [--groups 1000] [--duration 10] [--profile]
+ *                        [--skip-engines]
+ *
+ * 1. bench/route-http.ts (imported): `POST /v1/route` on the real app with 100k members loaded
+ *    from SQLite vs a bare Fastify baseline, under autocannon -c 50; the directory load time;
+ *    in-process decisions/s over the same requests.
+ * 2. bench/route-engine.ts and 3. bench/ringback-engine.ts: they run on import and export
+ *    nothing, so they run as child processes (`tsx`) and their JSON in bench/results/ is read.
+ *
+ * Targets (DESIGN.md, reference 2-core machine): route ≥ 90 % of the baseline in the same run
+ * with p99 ≤ 5 ms; ≥ 1M decisions/s in-process (and ≥ 1M ringback resolutions/s, that
+ * bench's own target); the directory of 100k members loads in < 3 s.
+ * Writes bench/results/<timestamp>.json and bench/results/latest.json. Takes about 2 minutes.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { optionsFromArgs, printProfile, type RouteHttpReport, runRouteHttp } from './route-http.js';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const RESULTS_DIR = path.join(BENCH_DIR, 'results');
+
+const TARGETS = {
+  routeRatio: 0.9,
+  routeP99Ms: 5,
+  decisionsPerSecond: 1_000_000,
+  ringbackPerSecond: 1_000_000,
+  directoryLoadMs: 3_000,
+};
+
+interface Row {
+  bench: string;
+  value: string;
+  p50: string;
+  p99: string;
+  target: string;
+  pass: boolean | null;
+}
+
+interface ChildBench {
+  script: string;
+  seconds: number;
+  ok: boolean;
+  error?: string;
+  json?: Record<string, unknown>;
+}
+
+/** Runs `tsx bench/<script>` and reads the JSON it writes to bench/results/. */
+function runChild(script: string, resultFile: string): Promise<ChildBench> {
+  const started = Date.now();
+  const out = path.join(RESULTS_DIR, resultFile);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, script)], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('error', (error) =>
+      resolve({ script, seconds: (Date.now() - started) / 1000, ok: false, error: error.message }),
+    );
+    child.on('exit', (code) => {
+      const seconds = Math.round((Date.now() - started) / 100) / 10;
+      if (code !== 0) {
+        resolve({ script, seconds, ok: false, error: `exited with ${code}` });
+        return;
+      }
+      // The file must be this run's, not one left by an earlier run.
+      if (!existsSync(out) || statSync(out).mtimeMs < started) {
+        resolve({ script, seconds, ok: false, error: `${resultFile} was not written` });
+        return;
+      }
+      resolve({ script, seconds, ok: true, json: JSON.parse(readFileSync(out, 'utf8')) });
+    });
+  });
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const pct = (n: number) => `${(n * 100).toFixed(1)} %`;
+
+function routeRows(r: RouteHttpReport): Row[] {
+  const members = r.data.members.toLocaleString('en-US');
+  return [
+    {
+      bench: `POST /v1/route (${members} members)`,
+      value: `${fmt(r.route.requestsPerSecond)} req/s`,
+      p50: `${r.route.latencyMs.p50} ms`,
+      p99: `${r.route.latencyMs.p99} ms`,
+      target: `${pct(r.ratio)} of baseline (≥ ${TARGETS.routeRatio * 100} %)`,
+      pass: r.ratio >= TARGETS.routeRatio && r.route.non2xx === 0,
+    },
+    {
+      bench: 'POST /v1/route p99 latency',
+      value: `${r.route.latencyMs.p99} ms`,
+      p50: '',
+      p99: `${r.route.latencyMs.p99} ms`,
+      target: `≤ ${TARGETS.routeP99Ms} ms`,
+      pass: r.route.latencyMs.p99 <= TARGETS.routeP99Ms,
+    },
+    {
+      bench: 'bare Fastify baseline (JSON Schema body)',
+      value: `${fmt(r.baseline.requestsPerSecond)} req/s`,
+      p50: `${r.baseline.latencyMs.p50} ms`,
+      p99: `${r.baseline.latencyMs.p99} ms`,
+      target: '(reference ≈ 43k on 2 cores)',
+      pass: null,
+    },
+    {
+      bench: `directory load (${members} members, SQL + indexes)`,
+      value: `${fmt(r.directoryLoad.totalMs)} ms`,
+      p50: '',
+      p99: '',
+      target: `< ${fmt(TARGETS.directoryLoadMs)} ms (app start ${fmt(r.appStartMs)} ms)`,
+      pass: r.directoryLoad.totalMs < TARGETS.directoryLoadMs,
+    },
+    {
+      bench: 'decideRoute in-process (HTTP mix, SQLite directory)',
+      value: `${fmt(r.engine.decisionsPerSecond)} decisions/s`,
+      p50: '',
+      p99: '',
+      target: `≥ ${fmt(TARGETS.decisionsPerSecond)}/s`,
+      pass: r.engine.decisionsPerSecond >= TARGETS.decisionsPerSecond,
+    },
+  ];
+}
+
+function engineRows(child: ChildBench): Row[] {
+  if (!child.ok || !child.json) {
+    return [
+      { bench: child.script, value: child.error ?? 'failed', p50: '', p99: '', target: '', pass: false },
+    ];
+  }
+  const results = (child.json.results ?? []) as Array<{ name: string; perSecond: number }>;
+  return results
+    .filter((r) => r.name.startsWith('busy-hour mix'))
+    .map((r) => ({
+      bench: `route-engine: ${r.name}`,
+      value: `${fmt(r.perSecond)} decisions/s`,
+      p50: '',
+      p99: '',
+      target: `≥ ${fmt(TARGETS.decisionsPerSecond)}/s`,
+      pass: r.perSecond >= TARGETS.decisionsPerSecond,
+    }));
+}
+
+function ringbackRows(child: ChildBench): Row[] {
+  if (!child.ok || !child.json) {
+    return [
+      { bench: child.script, value: child.error ?? 'failed', p50: '', p99: '', target: '', pass: false },
+    ];
+  }
+  const results = (child.json.results ?? []) as Array<{ name: string; medianPerSecond: number }>;
+  return results.map((r) => ({
+    bench: `ringback-engine: ${r.name} (median)`,
+    value: `${fmt(r.medianPerSecond)} resolutions/s`,
+    p50: '',
+    p99: '',
+    target: `≥ ${fmt(TARGETS.ringbackPerSecond)}/s`,
+    pass: r.medianPerSecond >= TARGETS.ringbackPerSecond,
+  }));
+}
+
+const args = process.argv.slice(2);
+const startedAt = new Date();
+const loadBefore = os.loadavg();
+if (loadBefore[0]! > 0.5) {
+  console.warn(
+    `warning: load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}: the machine is not quiet, figures will be low`,
+  );
+}
+
+console.log('\n== 1/3 route over HTTP (bench/route-http.ts)');
+const routeHttp = await runRouteHttp(optionsFromArgs(args));
+if (routeHttp.profile) printProfile(routeHttp.profile);
+if (routeHttp.baselineProfile) printProfile(routeHttp.baselineProfile, 'the bare baseline');
+
+let routeEngine: ChildBench | null = null;
+let ringbackEngine: ChildBench | null = null;
+if (!args.includes('--skip-engines')) {
+  console.log('\n== 2/3 route engine in-process (bench/route-engine.ts)');
+  routeEngine = await runChild('route-engine.ts', 'route-engine.json');
+  console.log('\n== 3/3 ringback engine in-process (bench/ringback-engine.ts)');
+  ringbackEngine = await runChild('ringback-engine.ts', 'ringback-engine.json');
+}
+
+const rows = [
+  ...routeRows(routeHttp),
+  ...(routeEngine ? engineRows(routeEngine) : []),
+  ...(ringbackEngine ? ringbackRows(ringbackEngine) : []),
+];
+const finishedAt = new Date();
+const elapsedSeconds = Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000);
+
+console.log(`\n== results (${elapsedSeconds} s; ${os.cpus().length} CPUs, node ${process.version})`);
+console.table(
+  rows.map((r) => ({
+    bench: r.bench,
+    'req/s or ops/s': r.value,
+    p50: r.p50,
+    p99: r.p99,
+    'ratio / target': r.target,
+    result: r.pass === null ? '' : r.pass ? 'pass' : 'FAIL',
+  })),
+);
+console.log('where a route request spends its time in-process (µs per call):');
+console.table(routeHttp.components.map((c) => ({ piece: c.name, µs: c.microseconds })));
+console.log(
+  `server CPU per request: route ${routeHttp.route.serverCpuMicrosecondsPerRequest} µs, baseline ${routeHttp.baseline.serverCpuMicrosecondsPerRequest} µs ` +
+    `(server CPU ${routeHttp.route.serverCpuPercent} % / ${routeHttp.baseline.serverCpuPercent} %, load client CPU ${routeHttp.route.clientCpuPercent} % / ${routeHttp.baseline.clientCpuPercent} %)`,
+);
+
+const report = {
+  startedAt: startedAt.toISOString(),
+  finishedAt: finishedAt.toISOString(),
+  elapsedSeconds,
+  machine: {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model ?? 'unknown',
+    totalMemoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverageBefore: loadBefore,
+    loadAverageAfter: os.loadavg(),
+  },
+  targets: TARGETS,
+  rows,
+  pass: rows.every((r) => r.pass !== false),
+  routeHttp,
+  routeEngine,
+  ringbackEngine,
+};
+mkdirSync(RESULTS_DIR, { recursive: true });
+const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+const file = path.join(RESULTS_DIR, `${stamp}.json`);
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+console.log(`written ${path.relative(process.cwd(), file)} and bench/results/latest.json`);
