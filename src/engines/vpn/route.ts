@@ -138,6 +138,8 @@ export interface RouteDecision {
 }
 
 const PLUS = 43;
+const ZERO = 48;
+const NINE = 57;
 const ONE = 49;
 const EIGHT = 56;
 const SIX = 54;
@@ -239,12 +241,23 @@ export function decideRoute(
     if (target !== undefined) return emergency(directory, request, target);
   }
   const caller = directory.membersByMsisdn.get(from);
-  if (caller === undefined) return routeActive(directory, request, context, undefined, undefined, false);
+  if (caller === undefined) return routeActive(directory, request, context, undefined, undefined, false, false);
+  // Read the caller's sub-group count now: its cache miss then overlaps the group and short-code
+  // lookups instead of coming after them (on-net voice rating needs it).
+  const callerInSubgroups = caller.subgroupIds.size !== 0;
   const roaming = isRoaming(caller, request);
   const group = directory.groups.get(caller.groupId);
   if (caller.status === 'suspended') {
     // Classify without ringback so the reject still says which kind of call was refused.
-    const refused = routeActive(directory, request, { tariff: context.tariff }, caller, group, roaming);
+    const refused = routeActive(
+      directory,
+      request,
+      { tariff: context.tariff },
+      caller,
+      group,
+      callerInSubgroups,
+      roaming,
+    );
     return reject(
       request,
       refused.callType,
@@ -254,7 +267,7 @@ export function decideRoute(
       roaming,
     );
   }
-  return routeActive(directory, request, context, caller, group, roaming);
+  return routeActive(directory, request, context, caller, group, callerInSubgroups, roaming);
 }
 
 function emergency(directory: Directory, request: RouteRequest, target: RouteTarget): RouteDecision {
@@ -283,6 +296,7 @@ function routeActive(
   context: RouteContext,
   caller: MemberEntry | undefined,
   group: GroupEntry | undefined,
+  callerInSubgroups: boolean,
   roaming: boolean,
 ): RouteDecision {
   const { from, to } = request;
@@ -293,22 +307,9 @@ function routeActive(
   if (shortShaped) {
     const holder = group!.shortCodes.get(to);
     if (holder !== undefined) {
-      if (holder.kind === 'member') {
-        const callee = holder.member;
-        return connectOnnet(
-          request,
-          context,
-          caller!,
-          group!,
-          callee,
-          vpn,
-          'vpn_short',
-          'vpn_short_code',
-          `short code ${to} in group ${group!.id} is held by member ${callee.name}`,
-          roaming,
-        );
-      }
-      return subgroupCode(directory, request, context, caller!, group!, vpn, holder.subgroup, roaming);
+      return holder.kind === 'member'
+        ? connectOnnet(request, context, caller!, group!, holder.member, vpn, callerInSubgroups, true, roaming)
+        : subgroupCode(directory, request, context, caller!, group!, vpn, holder.subgroup, roaming);
     }
   }
 
@@ -316,22 +317,19 @@ function routeActive(
   // Members' numbers are valid mobiles, so a dialled string that is one of them in E.164,
   // national (`138…`) or plus-less international (`86138…`) form needs no parsing: a direct
   // lookup saves the phone memo's reads on the commonest long numbers.
-  let callee = memberByDialled(directory, to);
-  const e164 = callee !== undefined ? callee.msisdn : toE164(to);
-  if (callee === undefined && e164 !== null) callee = directory.membersByMsisdn.get(e164);
+  const members = directory.membersByMsisdn;
+  const direct = directE164(to);
+  let callee = direct === null ? undefined : members.get(direct);
+  let e164: string | null;
+  if (callee !== undefined) {
+    e164 = callee.msisdn;
+  } else {
+    e164 = toE164(to);
+    // A number the direct lookup already missed is not looked up twice.
+    if (e164 !== null && e164 !== direct) callee = members.get(e164);
+  }
   if (callee !== undefined && vpn !== null && callee.groupId === caller!.groupId) {
-    return connectOnnet(
-      request,
-      context,
-      caller!,
-      group!,
-      callee,
-      vpn,
-      'vpn_onnet',
-      'vpn_long_number',
-      `${to} is member ${callee.name} of the caller's VPN group ${group!.id}`,
-      roaming,
-    );
+    return connectOnnet(request, context, caller!, group!, callee, vpn, callerInSubgroups, false, roaming);
   }
 
   // 3. The caller's switchboard outbound prefix (an extension member dialling out).
@@ -440,7 +438,7 @@ function routeActive(
   );
 }
 
-/** A connect between two members of the same VPN: short code or long number. */
+/** A connect between two members of the same VPN: by short code or by long number. */
 function connectOnnet(
   request: RouteRequest,
   context: RouteContext,
@@ -448,12 +446,18 @@ function connectOnnet(
   group: GroupEntry,
   callee: MemberEntry,
   vpn: VpnSettings,
-  callType: 'vpn_short' | 'vpn_onnet',
-  reason: RouteReason,
-  rule: string,
+  callerInSubgroups: boolean,
+  byShortCode: boolean,
   roaming: boolean,
 ): RouteDecision {
+  const voice = request.service !== 'sms';
+  // Start the callee's sub-group read before the name's: the two cache misses then overlap.
+  const shared = voice && callerInSubgroups && callee.subgroupIds.size !== 0;
+  const rule = byShortCode
+    ? `short code ${request.to} in group ${group.id} is held by member ${callee.name}`
+    : `${request.to} is member ${callee.name} of the caller's VPN group ${group.id}`;
   const target: RouteTarget = { msisdn: callee.msisdn, memberId: callee.id, groupId: callee.groupId };
+  const callType = byShortCode ? 'vpn_short' : 'vpn_onnet';
   if (callee.status === 'suspended') {
     return reject(request, callType, target, 'callee_suspended', `${rule}, who is suspended`, roaming);
   }
@@ -461,13 +465,13 @@ function connectOnnet(
   // call costs more than it tells (the figure is in `tariff`).
   let tariff: RouteTariff;
   let rated: string;
-  if (request.service === 'sms') {
+  if (!voice) {
     tariff = SMS_ONNET.at(context.tariff.sms.onnetFenPerMessage);
     rated = '; an on-net message';
   } else {
-    const shared = sharedRateIn(group, caller, callee);
-    if (shared !== null) {
-      tariff = ONNET.at(shared);
+    const rate = shared ? sharedRateIn(group, caller, callee) : null;
+    if (rate !== null) {
+      tariff = ONNET.at(rate);
       rated = '; on-net at the best rate of the sub-groups both share';
     } else if (vpn.onnetRateFenPerMinute !== null) {
       tariff = ONNET.at(vpn.onnetRateFenPerMinute);
@@ -485,7 +489,7 @@ function connectOnnet(
     vpn.showShortCode && caller.shortCode !== null ? caller.shortCode : caller.msisdn,
     ringbackFor(context, callee, request),
     tariff,
-    reason,
+    byShortCode ? 'vpn_short_code' : 'vpn_long_number',
     roaming
       ? `${rule}${rated}, kept while roaming in ${request.location!.province} (home ${caller.homeProvince})`
       : rule + rated,
@@ -517,15 +521,21 @@ function subgroupCode(
     refused.subgroupId = subgroup.id;
     return refused;
   }
-  const recipients: RouteRecipient[] = [];
-  const callerId = caller.id;
+  // Two passes: the id lookups first, then the members' status. Each pass's loads are
+  // independent of one another, so their cache misses overlap instead of queueing.
   const membersById = directory.membersById;
+  const callerId = caller.id;
+  const found: MemberEntry[] = [];
   for (const memberId of subgroup.memberIds) {
     if (memberId === callerId) continue;
     const member = membersById.get(memberId);
+    if (member !== undefined) found.push(member);
+  }
+  const recipients: RouteRecipient[] = [];
+  for (let i = 0; i < found.length; i++) {
+    const member = found[i]!;
     // A suspended member receives nothing, as a direct message to them would be refused.
-    if (member === undefined || member.status === 'suspended') continue;
-    recipients.push({ msisdn: member.msisdn, memberId });
+    if (member.status !== 'suspended') recipients.push({ msisdn: member.msisdn, memberId: member.id });
   }
   const rate = context.tariff.sms.onnetFenPerMessage;
   const decided = make(
@@ -591,14 +601,22 @@ function switchboardOutbound(
   return decided;
 }
 
-function memberByDialled(directory: Directory, to: string): MemberEntry | undefined {
+/**
+ * The E.164 form of a dialled string shaped like a Chinese mobile in E.164, national (`138…`)
+ * or plus-less international (`86138…`) form, for a direct member lookup; null otherwise.
+ */
+function directE164(to: string): string | null {
   const length = to.length;
   const first = to.charCodeAt(0);
-  if (first === PLUS) return directory.membersByMsisdn.get(to);
-  if (length === 11 && first === ONE) return directory.membersByMsisdn.get(`+86${to}`);
-  if (length === 13 && first === EIGHT && to.charCodeAt(1) === SIX)
-    return directory.membersByMsisdn.get(`+${to}`);
-  return undefined;
+  if (first === PLUS) return to;
+  const last = to.charCodeAt(length - 1);
+  // Hashing a rope (a concatenation as built) for a Map lookup first flattens it in the
+  // runtime, which costs more than the lookup itself; `trim` flattens it in a builtin. The
+  // dialled string ends in a digit here, so trimming never changes it.
+  if (last < ZERO || last > NINE) return null;
+  if (length === 11 && first === ONE) return `+86${to}`.trim();
+  if (length === 13 && first === EIGHT && to.charCodeAt(1) === SIX) return `+${to}`.trim();
+  return null;
 }
 
 function make(
