@@ -241,23 +241,12 @@ export function decideRoute(
     if (target !== undefined) return emergency(directory, request, target);
   }
   const caller = directory.membersByMsisdn.get(from);
-  if (caller === undefined) return routeActive(directory, request, context, undefined, undefined, false, false);
-  // Read the caller's sub-group count now: its cache miss then overlaps the group and short-code
-  // lookups instead of coming after them (on-net voice rating needs it).
-  const callerInSubgroups = caller.subgroupIds.size !== 0;
+  if (caller === undefined) return routeActive(directory, request, context, undefined, undefined, false);
   const roaming = isRoaming(caller, request);
   const group = directory.groups.get(caller.groupId);
   if (caller.status === 'suspended') {
     // Classify without ringback so the reject still says which kind of call was refused.
-    const refused = routeActive(
-      directory,
-      request,
-      { tariff: context.tariff },
-      caller,
-      group,
-      callerInSubgroups,
-      roaming,
-    );
+    const refused = routeActive(directory, request, { tariff: context.tariff }, caller, group, roaming);
     return reject(
       request,
       refused.callType,
@@ -267,7 +256,7 @@ export function decideRoute(
       roaming,
     );
   }
-  return routeActive(directory, request, context, caller, group, callerInSubgroups, roaming);
+  return routeActive(directory, request, context, caller, group, roaming);
 }
 
 function emergency(directory: Directory, request: RouteRequest, target: RouteTarget): RouteDecision {
@@ -296,7 +285,6 @@ function routeActive(
   context: RouteContext,
   caller: MemberEntry | undefined,
   group: GroupEntry | undefined,
-  callerInSubgroups: boolean,
   roaming: boolean,
 ): RouteDecision {
   const { from, to } = request;
@@ -308,7 +296,7 @@ function routeActive(
     const holder = group!.shortCodes.get(to);
     if (holder !== undefined) {
       return holder.kind === 'member'
-        ? connectOnnet(request, context, caller!, group!, holder.member, vpn, callerInSubgroups, true, roaming)
+        ? connectOnnet(request, context, caller!, group!, holder.member, vpn, true, roaming)
         : subgroupCode(directory, request, context, caller!, group!, vpn, holder.subgroup, roaming);
     }
   }
@@ -329,7 +317,7 @@ function routeActive(
     if (e164 !== null && e164 !== direct) callee = members.get(e164);
   }
   if (callee !== undefined && vpn !== null && callee.groupId === caller!.groupId) {
-    return connectOnnet(request, context, caller!, group!, callee, vpn, callerInSubgroups, false, roaming);
+    return connectOnnet(request, context, caller!, group!, callee, vpn, false, roaming);
   }
 
   // 3. The caller's switchboard outbound prefix (an extension member dialling out).
@@ -446,13 +434,9 @@ function connectOnnet(
   group: GroupEntry,
   callee: MemberEntry,
   vpn: VpnSettings,
-  callerInSubgroups: boolean,
   byShortCode: boolean,
   roaming: boolean,
 ): RouteDecision {
-  const voice = request.service !== 'sms';
-  // Start the callee's sub-group read before the name's: the two cache misses then overlap.
-  const shared = voice && callerInSubgroups && callee.subgroupIds.size !== 0;
   const rule = byShortCode
     ? `short code ${request.to} in group ${group.id} is held by member ${callee.name}`
     : `${request.to} is member ${callee.name} of the caller's VPN group ${group.id}`;
@@ -465,11 +449,11 @@ function connectOnnet(
   // call costs more than it tells (the figure is in `tariff`).
   let tariff: RouteTariff;
   let rated: string;
-  if (!voice) {
+  if (request.service === 'sms') {
     tariff = SMS_ONNET.at(context.tariff.sms.onnetFenPerMessage);
     rated = '; an on-net message';
   } else {
-    const rate = shared ? sharedRateIn(group, caller, callee) : null;
+    const rate = sharedRateIn(group, caller, callee);
     if (rate !== null) {
       tariff = ONNET.at(rate);
       rated = '; on-net at the best rate of the sub-groups both share';
@@ -521,21 +505,15 @@ function subgroupCode(
     refused.subgroupId = subgroup.id;
     return refused;
   }
-  // Two passes: the id lookups first, then the members' status. Each pass's loads are
-  // independent of one another, so their cache misses overlap instead of queueing.
   const membersById = directory.membersById;
   const callerId = caller.id;
-  const found: MemberEntry[] = [];
+  const recipients: RouteRecipient[] = [];
   for (const memberId of subgroup.memberIds) {
     if (memberId === callerId) continue;
     const member = membersById.get(memberId);
-    if (member !== undefined) found.push(member);
-  }
-  const recipients: RouteRecipient[] = [];
-  for (let i = 0; i < found.length; i++) {
-    const member = found[i]!;
     // A suspended member receives nothing, as a direct message to them would be refused.
-    if (member.status !== 'suspended') recipients.push({ msisdn: member.msisdn, memberId: member.id });
+    if (member === undefined || member.status === 'suspended') continue;
+    recipients.push({ msisdn: member.msisdn, memberId: member.id });
   }
   const rate = context.tariff.sms.onnetFenPerMessage;
   const decided = make(
