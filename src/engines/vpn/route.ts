@@ -211,8 +211,38 @@ export function sharedSubgroupRate(directory: Directory, a: MemberEntry, b: Memb
   return group === undefined ? null : sharedRateIn(group, a, b);
 }
 
-/** `sharedSubgroupRate` for two members of `group`, without looking the group up again. */
+/**
+ * Up to this many sub-groups in a group, the shared rate is found by scanning the group's
+ * sub-groups rather than intersecting the two members' own sets (see `sharedRateIn`).
+ */
+const SUBGROUP_SCAN_LIMIT = 16;
+
+/**
+ * `sharedSubgroupRate` for two members of `group`, without looking the group up again.
+ *
+ * Groups have a few sub-groups, whose member sets are read on every on-net call of the group
+ * and so stay in cache, while each member's own `subgroupIds` is a Set object and a hash table
+ * of its own: two cache misses per member, most of the cost of a decision in a large directory.
+ * So a small group's sub-groups are scanned (rated ones only) and asked for both ids; a group
+ * with many sub-groups intersects the members' sets as before. Both read the same membership,
+ * which the directory keeps both ways.
+ */
 function sharedRateIn(group: GroupEntry, a: MemberEntry, b: MemberEntry): number | null {
+  const subgroups = group.subgroups;
+  const count = subgroups.size;
+  if (count === 0) return null;
+  let best: number | null = null;
+  if (count <= SUBGROUP_SCAN_LIMIT) {
+    const aId = a.id;
+    const bId = b.id;
+    for (const subgroup of subgroups.values()) {
+      const rate = subgroup.onnetRateFenPerMinute;
+      if (rate == null || (best !== null && rate >= best)) continue;
+      const memberIds = subgroup.memberIds;
+      if (memberIds.has(aId) && memberIds.has(bId)) best = rate;
+    }
+    return best;
+  }
   let small = a.subgroupIds;
   let large = b.subgroupIds;
   if (small.size === 0 || large.size === 0) return null;
@@ -221,10 +251,9 @@ function sharedRateIn(group: GroupEntry, a: MemberEntry, b: MemberEntry): number
     small = large;
     large = swap;
   }
-  let best: number | null = null;
   for (const id of small) {
     if (!large.has(id)) continue;
-    const rate = group.subgroups.get(id)?.onnetRateFenPerMinute;
+    const rate = subgroups.get(id)?.onnetRateFenPerMinute;
     if (rate != null && (best === null || rate < best)) best = rate;
   }
   return best;
