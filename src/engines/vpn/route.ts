@@ -95,18 +95,19 @@ export type TariffClass =
   | 'sms_offnet'
   | 'none';
 
+/** Shared and frozen: one object per (class, rate), the same for every decision that uses it. */
 export interface RouteTariff {
-  class: TariffClass;
-  rateFenPerMinute: number;
+  readonly class: TariffClass;
+  readonly rateFenPerMinute: number;
   /** Present on SMS routes. */
-  rateFenPerMessage?: number;
+  readonly rateFenPerMessage?: number;
 }
 
 export interface RouteTarget {
   /** E.164 when the dialled string is a number; otherwise as dialled (a service code). */
-  msisdn: string;
-  memberId?: string;
-  groupId?: string;
+  readonly msisdn: string;
+  readonly memberId?: string;
+  readonly groupId?: string;
 }
 
 export interface RouteRecipient {
@@ -196,7 +197,7 @@ const SWITCHBOARD_OUTBOUND = new TariffShelf('switchboard_outbound', false);
 const SMS_ONNET = new TariffShelf('sms_onnet', true);
 const SMS_OFFNET = new TariffShelf('sms_offnet', true);
 
-/** The target of an emergency number, one frozen object per number. */
+/** The target of an emergency number: one shared frozen object per number. */
 const EMERGENCY_TARGETS: ReadonlyMap<string, RouteTarget> = new Map(
   [...EMERGENCY_NUMBERS].map((n) => [n, Object.freeze({ msisdn: n })]),
 );
@@ -211,38 +212,8 @@ export function sharedSubgroupRate(directory: Directory, a: MemberEntry, b: Memb
   return group === undefined ? null : sharedRateIn(group, a, b);
 }
 
-/**
- * Up to this many sub-groups in a group, the shared rate is found by scanning the group's
- * sub-groups rather than intersecting the two members' own sets (see `sharedRateIn`).
- */
-const SUBGROUP_SCAN_LIMIT = 16;
-
-/**
- * `sharedSubgroupRate` for two members of `group`, without looking the group up again.
- *
- * Groups have a few sub-groups, whose member sets are read on every on-net call of the group
- * and so stay in cache, while each member's own `subgroupIds` is a Set object and a hash table
- * of its own: two cache misses per member, most of the cost of a decision in a large directory.
- * So a small group's sub-groups are scanned (rated ones only) and asked for both ids; a group
- * with many sub-groups intersects the members' sets as before. Both read the same membership,
- * which the directory keeps both ways.
- */
+/** `sharedSubgroupRate` for two members of `group`, without looking the group up again. */
 function sharedRateIn(group: GroupEntry, a: MemberEntry, b: MemberEntry): number | null {
-  const subgroups = group.subgroups;
-  const count = subgroups.size;
-  if (count === 0) return null;
-  let best: number | null = null;
-  if (count <= SUBGROUP_SCAN_LIMIT) {
-    const aId = a.id;
-    const bId = b.id;
-    for (const subgroup of subgroups.values()) {
-      const rate = subgroup.onnetRateFenPerMinute;
-      if (rate == null || (best !== null && rate >= best)) continue;
-      const memberIds = subgroup.memberIds;
-      if (memberIds.has(aId) && memberIds.has(bId)) best = rate;
-    }
-    return best;
-  }
   let small = a.subgroupIds;
   let large = b.subgroupIds;
   if (small.size === 0 || large.size === 0) return null;
@@ -251,9 +222,10 @@ function sharedRateIn(group: GroupEntry, a: MemberEntry, b: MemberEntry): number
     small = large;
     large = swap;
   }
+  let best: number | null = null;
   for (const id of small) {
     if (!large.has(id)) continue;
-    const rate = subgroups.get(id)?.onnetRateFenPerMinute;
+    const rate = group.subgroups.get(id)?.onnetRateFenPerMinute;
     if (rate != null && (best === null || rate < best)) best = rate;
   }
   return best;
