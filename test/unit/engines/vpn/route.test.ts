@@ -667,6 +667,59 @@ describe('ringback', () => {
   });
 });
 
+describe('decision objects', () => {
+  const { directory, members } = scenario();
+  const { alice, bob, erin } = members;
+
+  it('share one frozen tariff per class and rate', () => {
+    const first = decideRoute(directory, request(alice.msisdn, '6202'), CONTEXT);
+    const second = decideRoute(directory, request(bob.msisdn, '6201'), CONTEXT);
+    expect(second.tariff).toBe(first.tariff);
+    expect(Object.isFrozen(first.tariff)).toBe(true);
+    // Another rate (erin shares no rated sub-group with alice) is another object.
+    const other = decideRoute(directory, request(alice.msisdn, '6205'), CONTEXT);
+    expect(other.tariff).toEqual({ class: 'onnet', rateFenPerMinute: 4 });
+    expect(decideRoute(directory, request(alice.msisdn, '6202'), CONTEXT).tariff).toBe(first.tariff);
+    expect(Object.isFrozen(decideRoute(directory, request(alice.msisdn, '112'), CONTEXT).target)).toBe(true);
+  });
+
+  it('read the rates afresh on every call, even from a tariff edited in place', () => {
+    const rates = structuredClone(RATES);
+    const context: RouteContext = { tariff: rates };
+    const to = erin.msisdn.replace('+86', '');
+    expect(decideRoute(directory, request(members.heidi.msisdn, to), context).tariff.rateFenPerMinute).toBe(
+      rates.voice.offnetFenPerMinute,
+    );
+    rates.voice.offnetFenPerMinute += 7;
+    expect(decideRoute(directory, request(members.heidi.msisdn, to), context).tariff).toEqual({
+      class: 'offnet',
+      rateFenPerMinute: RATES.voice.offnetFenPerMinute + 7,
+    });
+  });
+
+  it('serialise with the explanation as a plain string', () => {
+    const decision = decideRoute(directory, request(alice.msisdn, '6202'), CONTEXT);
+    expect(Object.getOwnPropertyDescriptor(decision, 'explanation')?.value).toBeTypeOf('string');
+    const json = JSON.parse(JSON.stringify(decision));
+    expect(json.explanation).toBe(decision.explanation);
+    expect(json).toEqual(decision);
+  });
+
+  it('look a national or plus-less number up only when it can be a member', () => {
+    // A trailing space is no member's number, in any form.
+    expect(
+      decideRoute(directory, request(alice.msisdn, `${bob.msisdn.slice(3, 13)} `), CONTEXT),
+    ).toMatchObject({
+      callType: 'offnet',
+      target: { msisdn: `${bob.msisdn.slice(3, 13)} ` },
+    });
+    expect(decideRoute(directory, request(alice.msisdn, bob.msisdn.slice(1)), CONTEXT)).toMatchObject({
+      callType: 'vpn_onnet',
+      target: { memberId: 'bob' },
+    });
+  });
+});
+
 // ---- Properties over generated directories ----
 
 const CODE_POOL = ['200', '201', '6201', '6202', '8001', '95123', '999999'];
