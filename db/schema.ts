@@ -2,6 +2,12 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { InstitutionType, Province, ValueTier } from '../src/domain/group-rules.js';
 import type { RingbackAudience, RingbackPlayback, RingbackSchedule } from '../src/engines/ringback/types.js';
+import type {
+  BusinessHours,
+  Menu,
+  OperatorStatus,
+  SwitchboardFallback,
+} from '../src/engines/switchboard/types.js';
 
 /**
  * The system of record. Times are epoch milliseconds (integers); money is integer fen;
@@ -229,4 +235,125 @@ export const groupCalendars = sqliteTable('group_calendars', {
     .references(() => groups.id, { onDelete: 'cascade' }),
   holidays: text('holidays', { mode: 'json' }).$type<string[]>().notNull(),
   workdays: text('workdays', { mode: 'json' }).$type<string[]>().notNull(),
+});
+
+/** 移动总机: a hosted switchboard answering at its pilot number (unique across the service). */
+export const switchboards = sqliteTable(
+  'switchboards',
+  {
+    id: text('id').primaryKey(),
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    /** E.164. */
+    pilotNumber: text('pilot_number').notNull(),
+    greeting: text('greeting').notNull(),
+    afterHoursGreeting: text('after_hours_greeting'),
+    businessHours: text('business_hours', { mode: 'json' }).$type<BusinessHours>(),
+    menu: text('menu', { mode: 'json' }).$type<Menu>().notNull(),
+    outboundPrefix: text('outbound_prefix'),
+    fallback: text('fallback').$type<SwitchboardFallback>().notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('switchboards_pilot_unique').on(t.pilotNumber),
+    index('switchboards_group').on(t.groupId),
+  ],
+);
+
+/** A switchboard's extensions (分机): unique per switchboard, each reaching one member. */
+export const switchboardExtensions = sqliteTable(
+  'switchboard_extensions',
+  {
+    switchboardId: text('switchboard_id')
+      .notNull()
+      .references(() => switchboards.id, { onDelete: 'cascade' }),
+    extension: text('extension').notNull(),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.switchboardId, t.extension] }),
+    index('switchboard_extensions_member').on(t.memberId),
+  ],
+);
+
+/** The operator desk (人工话务台): members on it and their status. */
+export const switchboardOperators = sqliteTable(
+  'switchboard_operators',
+  {
+    switchboardId: text('switchboard_id')
+      .notNull()
+      .references(() => switchboards.id, { onDelete: 'cascade' }),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    status: text('status').$type<OperatorStatus>().notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.switchboardId, t.memberId] })],
+);
+
+/**
+ * Simulated calls. The whole call (state, machine position, event log) is one JSON document,
+ * rewritten on every acknowledged action; the columns beside it are what lists filter on.
+ * Calls outlive groups (history), so there is no foreign key to them.
+ */
+export const calls = sqliteTable(
+  'calls',
+  {
+    id: text('id').primaryKey(),
+    state: text('state').notNull(),
+    callType: text('call_type').notNull(),
+    callerGroupId: text('caller_group_id'),
+    calleeGroupId: text('callee_group_id'),
+    switchboardId: text('switchboard_id'),
+    conferenceId: text('conference_id'),
+    document: text('document', { mode: 'json' }).$type<unknown>().notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('calls_state').on(t.state, t.id),
+    index('calls_caller_group').on(t.callerGroupId, t.id),
+    index('calls_callee_group').on(t.calleeGroupId, t.id),
+  ],
+);
+
+/** Call detail records: exactly one per ended call, written in the transaction that ends it. */
+export const cdrs = sqliteTable(
+  'cdrs',
+  {
+    id: text('id').primaryKey(),
+    callId: text('call_id').notNull(),
+    /** The group billed: the caller's when a member, else the called member's, switchboard's or conference's. */
+    groupId: text('group_id'),
+    callType: text('call_type').notNull(),
+    from: text('from_number').notNull(),
+    to: text('to_number').notNull(),
+    presentedCallerId: text('presented_caller_id').notNull(),
+    startedAt: integer('started_at').notNull(),
+    answeredAt: integer('answered_at'),
+    endedAt: integer('ended_at').notNull(),
+    billableSeconds: integer('billable_seconds').notNull(),
+    tariffClass: text('tariff_class').notNull(),
+    rateFenPerMinute: integer('rate_fen_per_minute').notNull(),
+    chargeFen: integer('charge_fen').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('cdrs_call_unique').on(t.callId),
+    index('cdrs_group_started').on(t.groupId, t.startedAt),
+    index('cdrs_started').on(t.startedAt),
+  ],
+);
+
+/** Simulated subscriber behaviours (PUT /v1/sim/subscribers/{msisdn}); no row: `manual`. */
+export const simSubscribers = sqliteTable('sim_subscribers', {
+  msisdn: text('msisdn').primaryKey(),
+  behaviour: text('behaviour').$type<'manual' | 'answer' | 'busy' | 'no_answer' | 'reject'>().notNull(),
+  afterSeconds: integer('after_seconds').notNull(),
+  updatedAt: integer('updated_at').notNull(),
 });

@@ -6,6 +6,8 @@
  * Maps are keyed for the lookups the hot path makes, so a decision is a handful of hash reads.
  */
 
+import type { BusinessHours, Menu, OperatorStatus, SwitchboardFallback } from './switchboard/types.js';
+
 export type MemberStatus = 'active' | 'suspended';
 
 export interface MemberEntry {
@@ -68,6 +70,16 @@ export interface SwitchboardEntry {
   outboundPrefix: string | null;
   /** extension → member id */
   extensions: Map<string, string>;
+  /** The welcome greeting (总机欢迎辞), as the text played. */
+  greeting: string;
+  /** Played outside business hours; null: the greeting. */
+  afterHoursGreeting: string | null;
+  /** null: always open. */
+  businessHours: BusinessHours | null;
+  menu: Menu;
+  fallback: SwitchboardFallback;
+  /** member id → the operator's status at the desk (人工话务台). */
+  operators: Map<string, OperatorStatus>;
 }
 
 export interface Directory {

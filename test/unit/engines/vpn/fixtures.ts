@@ -128,6 +128,12 @@ export function addSwitchboard(
     pilotNumber,
     outboundPrefix: options.outboundPrefix ?? null,
     extensions: new Map(),
+    greeting: 'Welcome',
+    afterHoursGreeting: null,
+    businessHours: null,
+    menu: { prompt: 'Dial an extension, or 0 for the operator', options: {} },
+    fallback: 'operator',
+    operators: new Map(),
   };
   directory.switchboardsByPilot.set(pilotNumber, switchboard);
   directory.switchboardsById.set(id, switchboard);
