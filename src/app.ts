@@ -8,6 +8,8 @@ import idempotencyPlugin from './http/idempotency.js';
 import openapiPlugin from './http/openapi.js';
 import problemDetailsPlugin from './http/problem-details.js';
 import apiKeyRoutes from './routes/api-keys.js';
+import callRoutes from './routes/calls.js';
+import cdrRoutes from './routes/cdrs.js';
 import groupRoutes from './routes/groups.js';
 import healthRoutes from './routes/health.js';
 import memberRoutes from './routes/members.js';
@@ -69,11 +71,20 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const db = openDatabase(config.dataDir);
   const clock = options.clock ?? (config.clock === 'simulated' ? simulatedClock() : realClock());
   const adminKey = options.adminKey ?? config.adminApiKey ?? randomBytes(24).toString('base64url');
-  const services = createServices({ db, clock, config, adminKey });
+  const services = createServices({
+    db,
+    clock,
+    config,
+    adminKey,
+    onBackgroundError: (error) => app.log.error({ err: error }, 'background work failed'),
+  });
   app.decorate('config', config);
   app.decorate('db', db);
   app.decorate('services', services);
-  app.addHook('onClose', async () => db.$client.close());
+  app.addHook('onClose', async () => {
+    services.calls.stop();
+    db.$client.close();
+  });
 
   // Order matters: errors first so every later failure is problem+json; OpenAPI before the
   // routes so it sees them; auth before idempotency, whose stored answers are per API key.
@@ -90,6 +101,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(ringbackRoutes, { prefix: '/v1' });
   await app.register(routeRoutes, { prefix: '/v1' });
   await app.register(messageRoutes, { prefix: '/v1' });
+  await app.register(callRoutes, { prefix: '/v1' });
+  await app.register(cdrRoutes, { prefix: '/v1' });
   await app.register(tariffRoutes, { prefix: '/v1' });
   await app.register(simRoutes, { prefix: '/v1' });
   return app;

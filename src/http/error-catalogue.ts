@@ -41,6 +41,7 @@ export const ERRORS = {
   switchboard_invalid: { status: 422, title: 'The switchboard configuration breaks a domain rule' },
   member_outside_group: { status: 422, title: "The member does not belong to the switchboard's group" },
   call_action_not_allowed: { status: 409, title: "The call's state does not allow this action" },
+  transfer_target_invalid: { status: 422, title: 'The transfer target cannot take the call' },
   call_time_regressed: { status: 422, title: "The action's time precedes the call's last event" },
   invalid_number: { status: 400, title: 'Invalid phone number' },
   internal_error: { status: 500, title: 'Internal error' },

@@ -1,13 +1,59 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../http/error-catalogue.js';
-import { Instant, problems } from '../http/schemas.js';
+import { AnyNumber, Instant, problems } from '../http/schemas.js';
 import { isSimulated } from '../sim/clock.js';
 
 const ClockState = z.object({ mode: z.enum(['real', 'simulated']), now: z.string() }).meta({ id: 'Clock' });
 
+const Subscriber = z
+  .object({
+    msisdn: z.string(),
+    behaviour: z.enum(['manual', 'answer', 'busy', 'no_answer', 'reject']),
+    afterSeconds: z.number().int(),
+  })
+  .meta({ id: 'SimSubscriber' });
+
+const SubscriberParams = z.object({ msisdn: AnyNumber });
+
 const routes: FastifyPluginAsyncZod = async (app) => {
-  const { clock } = app.services;
+  const { clock, subscribers } = app.services;
+
+  app.get(
+    '/sim/subscribers/:msisdn',
+    {
+      schema: {
+        tags: ['system'],
+        operationId: 'getSimSubscriber',
+        summary: 'How a simulated subscriber answers when alerted (`manual` unless set)',
+        params: SubscriberParams,
+        response: { 200: Subscriber, ...problems(404) },
+      },
+    },
+    async (request) => subscribers.get(request.params.msisdn, request.principal),
+  );
+
+  app.put(
+    '/sim/subscribers/:msisdn',
+    {
+      schema: {
+        tags: ['system'],
+        operationId: 'putSimSubscriber',
+        summary:
+          'Make an alerted subscriber act by itself afterSeconds after the alert (0: at once); with CLOCK=simulated it acts when the clock passes that time',
+        params: SubscriberParams,
+        body: z.object({
+          behaviour: z.enum(['manual', 'answer', 'busy', 'no_answer', 'reject']),
+          afterSeconds: z.number().int().min(0).max(86_400).default(0),
+        }),
+        response: { 200: Subscriber, 201: Subscriber, ...problems(404) },
+      },
+    },
+    async (request, reply) => {
+      const { created, subscriber } = subscribers.put(request.params.msisdn, request.body, request.principal);
+      return reply.code(created ? 201 : 200).send(subscriber);
+    },
+  );
   const state = () => ({ mode: clock.mode, now: new Date(clock.now()).toISOString() });
 
   app.get(

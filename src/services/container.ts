@@ -2,19 +2,25 @@ import type { Db } from '../../db/index.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../sim/clock.js';
 import { createApiKeyRepo } from '../store/api-key-repo.js';
+import { createCallRepo } from '../store/call-repo.js';
+import { createCdrRepo } from '../store/cdr-repo.js';
 import { createDirectoryStore } from '../store/directory-store.js';
 import { createGroupRepo } from '../store/group-repo.js';
 import { createIdempotencyRepo } from '../store/idempotency-repo.js';
 import { createMemberRepo } from '../store/member-repo.js';
 import { createMessageRepo } from '../store/message-repo.js';
 import { createRingbackRepo } from '../store/ringback-repo.js';
+import { createSimSubscriberRepo } from '../store/sim-subscriber-repo.js';
 import { createVpnRepo } from '../store/vpn-repo.js';
 import { createApiKeyService } from './api-keys.js';
+import { createCallService } from './calls.js';
+import { createCdrService } from './cdrs.js';
 import { createGroupService, type GroupService } from './groups.js';
 import { createMemberService } from './members.js';
 import { createMessageService } from './messages.js';
 import { createRingbackService } from './ringback.js';
 import { createRoutingService } from './routing.js';
+import { createSimSubscriberService } from './sim-subscribers.js';
 import { createTariffService } from './tariffs.js';
 import { createVpnService } from './vpn.js';
 
@@ -22,7 +28,14 @@ import { createVpnService } from './vpn.js';
  * Wires repositories, the in-memory directory and the services. The directory is loaded from
  * SQLite here, once, before the app answers anything.
  */
-export function createServices(deps: { db: Db; clock: Clock; config: Readonly<Config>; adminKey: string }) {
+export function createServices(deps: {
+  db: Db;
+  clock: Clock;
+  config: Readonly<Config>;
+  adminKey: string;
+  /** Failures of work that runs outside a request (due subscriber answers). */
+  onBackgroundError?: (error: unknown) => void;
+}) {
   const { db, clock } = deps;
   const groupRepo = createGroupRepo(db);
   const memberRepo = createMemberRepo(db);
@@ -65,6 +78,17 @@ export function createServices(deps: { db: Db; clock: Clock; config: Readonly<Co
   const vpn = createVpnService({ repo: vpnRepo, groups, members, directory: directoryStore, clock });
   const routing = createRoutingService({ directory, tariffs, resolveRingback: ringback.resolver });
   const messages = createMessageService({ repo: createMessageRepo(db), routing, directory, clock });
+  const subscribers = createSimSubscriberService({ repo: createSimSubscriberRepo(db), directory, clock });
+  const calls = createCallService({
+    repo: createCallRepo(db),
+    routing,
+    directory,
+    resolveRingback: ringback.resolver,
+    subscribers,
+    clock,
+    ...(deps.onBackgroundError ? { onError: deps.onBackgroundError } : {}),
+  });
+  const cdrs = createCdrService({ repo: createCdrRepo(db) });
   const apiKeys = createApiKeyService({
     repo: createApiKeyRepo(db),
     clock,
@@ -84,6 +108,9 @@ export function createServices(deps: { db: Db; clock: Clock; config: Readonly<Co
     ringback,
     routing,
     messages,
+    subscribers,
+    calls,
+    cdrs,
   };
 }
 

@@ -1,0 +1,292 @@
+import { DEFAULT_TIMEZONE } from '../domain/group-rules.js';
+import { newId } from '../domain/ids.js';
+import {
+  allowedActions,
+  applyCallAction,
+  type Call,
+  type CallEffect,
+  type CallEnvironment,
+  type CallInput,
+  type CallState,
+  startCall,
+} from '../engines/calls/index.js';
+import type { Directory } from '../engines/directory.js';
+import { rateCall } from '../engines/rating/charge.js';
+import { zoneOffsets } from '../engines/ringback/zone-offset.js';
+import { isWithinBusinessHours } from '../engines/switchboard/hours.js';
+import type { RouteLocation } from '../engines/vpn/route.js';
+import { AppError, notFound } from '../http/error-catalogue.js';
+import { type Clock, isSimulated } from '../sim/clock.js';
+import type { CallRepo, CdrRow } from '../store/call-repo.js';
+import { type PageRequest, toPage } from '../store/pagination.js';
+import type { Principal } from './api-keys.js';
+import type { RingbackResolver, RoutingService } from './routing.js';
+import type { SimSubscriberService } from './sim-subscribers.js';
+import { iso } from './views.js';
+
+export interface NewCall {
+  from: string;
+  to: string;
+  atMs?: number | undefined;
+  location?: RouteLocation | undefined;
+}
+
+/**
+ * Simulated calls: the router decides, the call state machine (src/engines/calls) moves, and
+ * this service carries out the effects: persist every acknowledged step, write the one CDR in
+ * the transaction that ends the call, and let simulated subscribers answer by themselves.
+ *
+ * Calls not yet ended are also held in memory (queues, due subscriber answers); ended calls
+ * are read back from SQLite.
+ */
+export function createCallService(deps: {
+  repo: CallRepo;
+  routing: Pick<RoutingService, 'decide' | 'assertActs'>;
+  directory: Directory;
+  resolveRingback: RingbackResolver;
+  subscribers: Pick<SimSubscriberService, 'behaviourOf'>;
+  clock: Clock;
+  onError?: (error: unknown) => void;
+}) {
+  const { repo, directory, clock } = deps;
+  const active = new Map<string, Call>();
+  const timers = new Map<string, NodeJS.Timeout>();
+
+  const env: CallEnvironment = {
+    switchboard: (id) => directory.switchboardsById.get(id),
+    member: (id) => directory.membersById.get(id),
+    memberByMsisdn: (msisdn) => directory.membersByMsisdn.get(msisdn),
+    ringbackFor: (member, atMs) =>
+      deps.resolveRingback(member, { from: '', to: member.msisdn, service: 'voice', atMs }),
+    isOpen(switchboard, atMs) {
+      const zone = directory.groups.get(switchboard.groupId)?.timezone ?? DEFAULT_TIMEZONE;
+      return isWithinBusinessHours(switchboard.businessHours, zoneOffsets(zone), atMs);
+    },
+  };
+
+  const visible = (call: Call, principal: Principal) =>
+    principal.kind === 'admin' ||
+    [call.callerGroupId, call.calleeGroupId, call.billingGroupId].some(
+      (g) => g !== null && principal.canSee(g),
+    );
+
+  function cdrOf(call: Call): CdrRow {
+    const endedAt = call.endedAtMs ?? call.lastAtMs;
+    const charge = rateCall(call.answeredAtMs, endedAt, call.rateFenPerMinute);
+    return {
+      id: newId('cdr'),
+      callId: call.id,
+      groupId: call.billingGroupId,
+      callType: call.callType,
+      from: call.from,
+      to: call.to,
+      presentedCallerId: call.presentedCallerId,
+      startedAt: call.startedAtMs,
+      answeredAt: call.answeredAtMs,
+      endedAt,
+      billableSeconds: charge.billableSeconds,
+      tariffClass: call.tariffClass,
+      rateFenPerMinute: call.rateFenPerMinute,
+      chargeFen: charge.chargeFen,
+      createdAt: clock.now(),
+    };
+  }
+
+  /**
+   * Carries out a transition's effects and persists the call: CDR and call in one
+   * transaction, then memory, then any subscriber who answers at once.
+   */
+  function commit(call: Call, effects: CallEffect[]): Call {
+    let immediate: CallInput | null = null;
+    for (const effect of effects) {
+      if (effect.kind !== 'alert') continue;
+      const { behaviour, afterSeconds } = deps.subscribers.behaviourOf(effect.party.msisdn);
+      if (behaviour === 'manual') continue;
+      if (afterSeconds === 0) immediate = { action: behaviour };
+      else {
+        call.pending = {
+          action: behaviour,
+          msisdn: effect.party.msisdn,
+          dueAtMs: call.lastAtMs + afterSeconds * 1000,
+          dueServiceMs: clock.now() + afterSeconds * 1000,
+        };
+      }
+    }
+    const cdr = effects.some((e) => e.kind === 'write_cdr') ? cdrOf(call) : null;
+    if (cdr !== null) call.cdrId = cdr.id;
+    repo.save(call, cdr, clock.now());
+    if (call.state === 'ended') active.delete(call.id);
+    else active.set(call.id, call);
+    disarm(call.id);
+    if (call.pending !== null) arm(call);
+    return immediate === null ? call : step(call, immediate, call.lastAtMs);
+  }
+
+  /** One action on a call; a subscriber's answer that fell due before it happens first. */
+  function step(call: Call, input: CallInput, atMs: number): Call {
+    let current = call;
+    const pending = current.pending;
+    if (pending !== null && atMs >= pending.dueAtMs) current = fire(current);
+    const transition = applyCallAction(current, input, atMs, env);
+    if (!transition.ok) {
+      throw new AppError(
+        transition.code,
+        transition.detail,
+        transition.path === undefined ? undefined : [{ path: transition.path, message: transition.detail }],
+      );
+    }
+    return commit(transition.call, transition.effects);
+  }
+
+  /** A simulated subscriber's due answer. */
+  function fire(call: Call): Call {
+    const pending = call.pending!;
+    const transition = applyCallAction(call, { action: pending.action }, pending.dueAtMs, env);
+    // The call moved on since the alert (the machine clears `pending` on every transition),
+    // so a refusal here cannot happen; if it did, drop the stale answer rather than fail.
+    if (!transition.ok) return commit({ ...call, pending: null }, []);
+    return commit(transition.call, transition.effects);
+  }
+
+  function fireDue(nowMs: number): void {
+    const due = [...active.values()]
+      .filter((c) => c.pending !== null && c.pending.dueServiceMs <= nowMs)
+      .sort((a, b) => a.pending!.dueServiceMs - b.pending!.dueServiceMs || (a.id < b.id ? -1 : 1));
+    for (const call of due) {
+      const current = active.get(call.id);
+      if (current?.pending == null || current.pending.dueServiceMs > nowMs) continue;
+      try {
+        fire(current);
+      } catch (error) {
+        deps.onError?.(error);
+      }
+    }
+  }
+
+  function arm(call: Call): void {
+    if (isSimulated(clock)) return; // the clock's advance runs due answers
+    const delay = Math.max(0, call.pending!.dueServiceMs - clock.now());
+    const timer = setTimeout(() => {
+      timers.delete(call.id);
+      fireDue(clock.now());
+    }, delay);
+    timer.unref();
+    timers.set(call.id, timer);
+  }
+
+  function disarm(callId: string): void {
+    const timer = timers.get(callId);
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timers.delete(callId);
+    }
+  }
+
+  function require(id: string, principal: Principal): Call {
+    const call = active.get(id) ?? repo.get(id);
+    if (call === undefined || !visible(call, principal)) throw notFound('call');
+    return call;
+  }
+
+  // Resume calls in progress: a restart loses none, and their due answers are re-armed.
+  for (const call of repo.unfinished()) {
+    active.set(call.id, call);
+    if (call.pending !== null) arm(call);
+  }
+  const unsubscribe = isSimulated(clock) ? clock.onAdvance(fireDue) : () => {};
+
+  return {
+    create(input: NewCall, principal: Principal): Call {
+      const atMs = input.atMs ?? clock.now();
+      const decision = deps.routing.decide({
+        from: input.from,
+        to: input.to,
+        service: 'voice',
+        atMs,
+        ...(input.location === undefined ? {} : { location: input.location }),
+      });
+      deps.routing.assertActs(principal, decision);
+      const started = startCall(newId('call'), decision, atMs, env);
+      return commit(started.call, started.effects);
+    },
+
+    act(id: string, input: CallInput, atMs: number | undefined, principal: Principal): Call {
+      const call = require(id, principal);
+      // Without `at` the service clock is used; a call's own clock never runs backwards.
+      return step(call, input, atMs ?? Math.max(clock.now(), call.lastAtMs));
+    },
+
+    get: (id: string, principal: Principal): Call => require(id, principal),
+
+    list(
+      filter: { state?: CallState | undefined; groupId?: string | undefined },
+      page: PageRequest,
+      principal: Principal,
+    ) {
+      if (filter.groupId !== undefined && !principal.canSee(filter.groupId)) throw notFound('group');
+      const scope = principal.kind === 'admin' ? null : principal.groupIds;
+      return toPage(repo.list({ ...filter, scope }, page), page.limit, callView);
+    },
+
+    /** A switchboard's operator desk queue, oldest first. */
+    queueOf(switchboardId: string): Call[] {
+      return [...active.values()]
+        .filter((c) => c.switchboardId === switchboardId && c.state === 'queued')
+        .sort((a, b) => (a.queuedAtMs ?? 0) - (b.queuedAtMs ?? 0) || (a.id < b.id ? -1 : 1));
+    },
+
+    hasActiveCalls: (switchboardId: string): boolean =>
+      [...active.values()].some((c) => c.switchboardId === switchboardId),
+
+    /** Stops timers (app close). */
+    stop(): void {
+      unsubscribe();
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
+
+export type CallService = ReturnType<typeof createCallService>;
+
+export function callView(call: Call) {
+  return {
+    id: call.id,
+    state: call.state,
+    callType: call.callType,
+    from: call.from,
+    to: call.to,
+    presentedCallerId: call.presentedCallerId,
+    target: call.target,
+    ...(call.switchboardId === undefined ? {} : { switchboardId: call.switchboardId }),
+    ...(call.conferenceId === undefined ? {} : { conferenceId: call.conferenceId }),
+    ...(call.participantId === undefined ? {} : { participantId: call.participantId }),
+    events: call.events,
+    ...(call.cdrId === undefined ? {} : { cdrId: call.cdrId }),
+    startedAt: iso(call.startedAtMs),
+    answeredAt: call.answeredAtMs === null ? null : iso(call.answeredAtMs),
+    endedAt: call.endedAtMs === null ? null : iso(call.endedAtMs),
+    allowedActions: allowedActions(call.state),
+  };
+}
+
+export type CallView = ReturnType<typeof callView>;
+
+export function cdrView(row: CdrRow) {
+  return {
+    id: row.id,
+    callId: row.callId,
+    groupId: row.groupId,
+    callType: row.callType,
+    from: row.from,
+    to: row.to,
+    presentedCallerId: row.presentedCallerId,
+    startedAt: iso(row.startedAt),
+    answeredAt: row.answeredAt === null ? null : iso(row.answeredAt),
+    endedAt: iso(row.endedAt),
+    billableSeconds: row.billableSeconds,
+    tariffClass: row.tariffClass,
+    rateFenPerMinute: row.rateFenPerMinute,
+    chargeFen: row.chargeFen,
+  };
+}

@@ -1,0 +1,60 @@
+import type { AlertResponse } from '../engines/calls/types.js';
+import type { Directory } from '../engines/directory.js';
+import { notFound } from '../http/error-catalogue.js';
+import type { Clock } from '../sim/clock.js';
+import type { SimSubscriberRepo } from '../store/sim-subscriber-repo.js';
+import type { Principal } from './api-keys.js';
+
+export type SubscriberBehaviourName = 'manual' | AlertResponse;
+
+export interface SubscriberBehaviour {
+  behaviour: SubscriberBehaviourName;
+  /** Seconds after the alert; 0 acts at once. */
+  afterSeconds: number;
+}
+
+const MANUAL: SubscriberBehaviour = Object.freeze({ behaviour: 'manual', afterSeconds: 0 });
+
+/**
+ * Simulated subscribers (PUT /v1/sim/subscribers/{msisdn}): how an alerted phone answers by
+ * itself, for scripted flows and fault injection. Held in memory (the calls service asks on
+ * every alert) and persisted, so behaviours survive a restart.
+ *
+ * Scope: a partner sets behaviours for its groups' members and for numbers outside every group
+ * (off-net phones in its test flows); another group's member is a 404.
+ */
+export function createSimSubscriberService(deps: {
+  repo: SimSubscriberRepo;
+  directory: Directory;
+  clock: Clock;
+}) {
+  const behaviours = new Map<string, SubscriberBehaviour>();
+  for (const row of deps.repo.all()) {
+    behaviours.set(row.msisdn, { behaviour: row.behaviour, afterSeconds: row.afterSeconds });
+  }
+
+  const assertVisible = (msisdn: string, principal: Principal) => {
+    const member = deps.directory.membersByMsisdn.get(msisdn);
+    if (member !== undefined && !principal.canSee(member.groupId)) throw notFound('subscriber');
+  };
+  const view = (msisdn: string, b: SubscriberBehaviour) => ({ msisdn, ...b });
+
+  return {
+    behaviourOf: (msisdn: string): SubscriberBehaviour => behaviours.get(msisdn) ?? MANUAL,
+
+    get(msisdn: string, principal: Principal) {
+      assertVisible(msisdn, principal);
+      return view(msisdn, behaviours.get(msisdn) ?? MANUAL);
+    },
+
+    put(msisdn: string, input: SubscriberBehaviour, principal: Principal) {
+      assertVisible(msisdn, principal);
+      const created = !behaviours.has(msisdn);
+      deps.repo.put({ msisdn, ...input, updatedAt: deps.clock.now() });
+      behaviours.set(msisdn, { ...input });
+      return { created, subscriber: view(msisdn, input) };
+    },
+  };
+}
+
+export type SimSubscriberService = ReturnType<typeof createSimSubscriberService>;
