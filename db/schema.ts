@@ -357,3 +357,29 @@ export const simSubscribers = sqliteTable('sim_subscribers', {
   afterSeconds: integer('after_seconds').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+/**
+ * A group's product subscriptions (which products, from when): what recurring fees its bills
+ * carry. Dates are local `YYYY-MM-DD` in the group's zone; `endDate` is the last day billed.
+ */
+export const subscriptions = sqliteTable(
+  'subscriptions',
+  {
+    id: text('id').primaryKey(),
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    product: text('product')
+      .$type<'vpn' | 'switchboard' | 'ringback' | 'conference' | 'voice_line'>()
+      .notNull(),
+    /** A conference package id from the tariff (`conf-300`), for `conference`. */
+    packageId: text('package_id'),
+    /** How many (switchboards, CRBT members, lines); null: what the group has (e.g. its members). */
+    quantity: integer('quantity'),
+    startDate: text('start_date').notNull(),
+    endDate: text('end_date'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('subscriptions_group').on(t.groupId, t.startDate)],
+);

@@ -1,6 +1,7 @@
 import { DEFAULT_TIMEZONE } from '../domain/group-rules.js';
 import { newId } from '../domain/ids.js';
 import {
+  type AlertResponse,
   allowedActions,
   applyCallAction,
   type Call,
@@ -8,7 +9,12 @@ import {
   type CallEnvironment,
   type CallInput,
   type CallState,
+  type ConferenceLeg,
+  dropCall,
+  noteOnCall,
+  type PinAdmission,
   startCall,
+  startConferenceLeg,
 } from '../engines/calls/index.js';
 import type { Directory } from '../engines/directory.js';
 import { rateCall } from '../engines/rating/charge.js';
@@ -32,6 +38,20 @@ export interface NewCall {
 }
 
 /**
+ * The conference bridge as the calls service sees it: it answers PINs (a pure question, asked
+ * inside a transition) and hears about its legs after each transition commits. It may act on
+ * the leg again from these callbacks (drop it when the room is full, announce on it).
+ */
+export interface ConferenceBridge {
+  admitByPin(pin: string, call: Call, atMs: number): PinAdmission;
+  joined(call: Call, participantId: string, atMs: number): void;
+  legAnswered(call: Call, atMs: number): void;
+  legUnreached(call: Call, response: Exclude<AlertResponse, 'answer'>, atMs: number): void;
+  legLeft(call: Call, atMs: number): void;
+  keys(call: Call, digits: string, atMs: number): void;
+}
+
+/**
  * Simulated calls: the router decides, the call state machine (src/engines/calls) moves, and
  * this service carries out the effects: persist every acknowledged step, write the one CDR in
  * the transaction that ends the call, and let simulated subscribers answer by themselves.
@@ -51,6 +71,7 @@ export function createCallService(deps: {
   const { repo, directory, clock } = deps;
   const active = new Map<string, Call>();
   const timers = new Map<string, NodeJS.Timeout>();
+  let bridge: ConferenceBridge | null = null;
 
   const env: CallEnvironment = {
     switchboard: (id) => directory.switchboardsById.get(id),
@@ -62,6 +83,7 @@ export function createCallService(deps: {
       const zone = directory.groups.get(switchboard.groupId)?.timezone ?? DEFAULT_TIMEZONE;
       return isWithinBusinessHours(switchboard.businessHours, zoneOffsets(zone), atMs);
     },
+    admitByPin: (pin, call, atMs) => bridge?.admitByPin(pin, call, atMs) ?? { kind: 'unknown' },
   };
 
   const visible = (call: Call, principal: Principal) =>
@@ -119,7 +141,39 @@ export function createCallService(deps: {
     else active.set(call.id, call);
     disarm(call.id);
     if (call.pending !== null) arm(call);
-    return immediate === null ? call : step(call, immediate, call.lastAtMs);
+    if (bridge !== null) tellBridge(bridge, call, effects);
+    // The bridge may have moved the call on (a full room drops the leg that answered).
+    const latest = active.get(call.id) ?? (call.state === 'ended' ? call : repo.get(call.id)) ?? call;
+    return immediate === null || latest !== call ? latest : step(call, immediate, call.lastAtMs);
+  }
+
+  function tellBridge(to: ConferenceBridge, call: Call, effects: CallEffect[]): void {
+    const atMs = call.lastAtMs;
+    for (const effect of effects) {
+      switch (effect.kind) {
+        case 'join_conference':
+          to.joined(call, effect.participantId, atMs);
+          break;
+        case 'conference_leg_answered':
+          to.legAnswered(call, atMs);
+          break;
+        case 'conference_leg_unreached':
+          to.legUnreached(call, effect.response, atMs);
+          break;
+        case 'conference_leg_left':
+          to.legLeft(call, atMs);
+          break;
+        case 'conference_keys':
+          to.keys(call, effect.digits, atMs);
+          break;
+      }
+    }
+  }
+
+  function latestOf(callId: string): Call {
+    const call = active.get(callId) ?? repo.get(callId);
+    if (call === undefined) throw notFound('call');
+    return call;
   }
 
   /** One action on a call; a subscriber's answer that fell due before it happens first. */
@@ -226,6 +280,33 @@ export function createCallService(deps: {
       if (filter.groupId !== undefined && !principal.canSee(filter.groupId)) throw notFound('group');
       const scope = principal.kind === 'admin' ? null : principal.groupIds;
       return toPage(repo.list({ ...filter, scope }, page), page.limit, callView);
+    },
+
+    attachConferenceBridge(conferences: ConferenceBridge): void {
+      bridge = conferences;
+    },
+
+    /** The platform dials a conference participant (no router, no partner scope: the bridge decided). */
+    dialConferenceLeg(leg: ConferenceLeg, atMs: number): Call {
+      const started = startConferenceLeg(newId('call'), leg, atMs);
+      return commit(started.call, started.effects);
+    },
+
+    /** Ends a call from the platform side (kick, conference end); an ended call is left as it is. */
+    dropCall(callId: string, cause: string, atMs: number, announcement?: string): Call {
+      const transition = dropCall(latestOf(callId), cause, atMs, announcement);
+      if (!transition.ok || transition.effects.length === 0) return transition.ok ? transition.call : latestOf(callId);
+      return commit(transition.call, transition.effects);
+    },
+
+    /** Records what the platform plays or notes on a call (an announcement heard on a leg). */
+    note(callId: string, type: string, detail: Record<string, unknown>, atMs: number): Call {
+      const call = latestOf(callId);
+      if (call.state === 'ended') return call;
+      const noted = noteOnCall(call, atMs, type, detail);
+      repo.save(noted, null, clock.now());
+      active.set(noted.id, noted);
+      return noted;
     },
 
     /** A switchboard's operator desk queue, oldest first. */

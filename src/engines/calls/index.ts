@@ -1,4 +1,4 @@
 export * from './machine.js';
 export { PROMPTS } from './prompts.js';
-export { startCall } from './start.js';
+export { type ConferenceLeg, startCall, startConferenceLeg } from './start.js';
 export * from './types.js';

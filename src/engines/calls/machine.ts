@@ -38,10 +38,19 @@ export type PinAdmission =
   | { kind: 'refused'; announcement: string; cause: string }
   | { kind: 'unknown' };
 
+/**
+ * What a service carries out after committing a transition. The conference effects tell the
+ * conference bridge about its legs: a dial-out answered or unreached, a joined leg that hung
+ * up, keys pressed on a joined leg, a dial-in admitted by PIN.
+ */
 export type CallEffect =
   | { kind: 'alert'; party: CallParty }
   | { kind: 'write_cdr' }
-  | { kind: 'join_conference'; conferenceId: string; participantId: string };
+  | { kind: 'join_conference'; conferenceId: string; participantId: string }
+  | { kind: 'conference_leg_answered' }
+  | { kind: 'conference_leg_unreached'; response: Exclude<AlertResponse, 'answer'> }
+  | { kind: 'conference_leg_left' }
+  | { kind: 'conference_keys'; digits: string };
 
 export type CallTransition =
   | { ok: true; call: Call; effects: CallEffect[] }
@@ -175,6 +184,8 @@ function answered(draft: Draft): undefined {
   if (call.answeredAtMs === null) call.answeredAtMs = draft.atMs;
   draft.event('answered', { msisdn: call.alerting?.msisdn ?? call.target?.msisdn ?? call.to });
   call.alerting = null;
+  // A conference leg joins only on answer, and only if the bridge still has room for it.
+  if (call.callType === 'conference_dialout') draft.effects.push({ kind: 'conference_leg_answered' });
   return undefined;
 }
 
@@ -201,12 +212,15 @@ function notAnswered(draft: Draft, input: CallInput, env: CallEnvironment): unde
     draft.event('fallback', { to: 'hangup' });
   }
   draft.end(response === 'reject' ? 'rejected' : response);
+  if (call.callType === 'conference_dialout') draft.effects.push({ kind: 'conference_leg_unreached', response });
   return undefined;
 }
 
 function hangup(draft: Draft): undefined {
+  const joined = draft.call.state === 'connected' && draft.call.conferenceId !== undefined;
   draft.event('hangup');
   draft.end('hangup');
+  if (joined) draft.effects.push({ kind: 'conference_leg_left' });
   return undefined;
 }
 
@@ -350,10 +364,33 @@ function operatorTransfer(draft: Draft, input: CallInput, env: CallEnvironment):
   return undefined;
 }
 
-/** Keys on a connected call are logged; a conference leg's keys are the conference's business. */
+/** Keys on a connected call are logged; a conference leg's keys go to the conference bridge. */
 function keyedWhileConnected(draft: Draft, input: CallInput): undefined {
-  draft.event('dtmf', { digits: (input as { digits: string }).digits });
+  const digits = (input as { digits: string }).digits;
+  draft.event('dtmf', { digits });
+  if (draft.call.conferenceId !== undefined) draft.effects.push({ kind: 'conference_keys', digits });
   return undefined;
+}
+
+/**
+ * The platform ends a call whatever its state (a conference kicks a leg or ends): not a party's
+ * action, so not in the table. An ended call is returned unchanged with no effects.
+ */
+export function dropCall(call: Call, cause: string, atMs: number, announcement?: string): CallTransition {
+  if (call.state === 'ended') return { ok: true, call, effects: [] };
+  const draft = new Draft(call, Math.max(atMs, call.lastAtMs));
+  if (announcement !== undefined) draft.play('announcement', announcement);
+  draft.event('dropped', { cause });
+  draft.end(cause);
+  return draft.done();
+}
+
+/** Adds an event the platform plays or records on a call (an announcement heard on a leg). */
+export function noteOnCall(call: Call, atMs: number, type: string, detail: Record<string, unknown>): Call {
+  const draft = new Draft(call, Math.max(atMs, call.lastAtMs));
+  draft.call.pending = call.pending;
+  draft.event(type, detail);
+  return draft.call;
 }
 
 export function iso(ms: number): string {

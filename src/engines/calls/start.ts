@@ -1,7 +1,7 @@
 import type { RouteDecision } from '../vpn/route.js';
 import { type CallEffect, type CallEnvironment, Draft } from './machine.js';
 import { PROMPTS } from './prompts.js';
-import type { Call } from './types.js';
+import type { Call, CallParty } from './types.js';
 
 /**
  * A new call from the router's decision: a reject ends at once (the network's announcement,
@@ -100,4 +100,58 @@ export function startCall(
   });
   draft.effects.push({ kind: 'alert', party });
   return draft.done() as { call: Call; effects: CallEffect[] };
+}
+
+export interface ConferenceLeg {
+  conferenceId: string;
+  participantId: string;
+  /** The bridge's access number: what the participant's screen shows. */
+  from: string;
+  /** The participant, E.164, with its member and group when a member. */
+  to: CallParty;
+  /** The host's group, which pays for the conference. */
+  billingGroupId: string | null;
+}
+
+/** The platform dials a participant (平台外呼): a leg that rings and joins only on answer. */
+export function startConferenceLeg(
+  id: string,
+  leg: ConferenceLeg,
+  atMs: number,
+): { call: Call; effects: CallEffect[] } {
+  const seed: Call = {
+    id,
+    state: 'ringing',
+    callType: 'conference_dialout',
+    from: leg.from,
+    to: leg.to.msisdn,
+    presentedCallerId: leg.from,
+    target: { ...leg.to },
+    conferenceId: leg.conferenceId,
+    participantId: leg.participantId,
+    events: [],
+    decision: 'connect',
+    reason: 'conference_access_number',
+    // The leg itself is free: the host's group pays per participant-minute on the conference.
+    tariffClass: 'conference',
+    rateFenPerMinute: 0,
+    billingGroupId: leg.billingGroupId,
+    callerGroupId: leg.billingGroupId,
+    calleeGroupId: leg.to.groupId ?? null,
+    startedAtMs: atMs,
+    answeredAtMs: null,
+    endedAtMs: null,
+    lastAtMs: atMs,
+    ivr: null,
+    alerting: { ...leg.to },
+    queuedAtMs: null,
+    pending: null,
+    endCause: null,
+  };
+  const draft = new Draft(seed, atMs);
+  draft.event('dialing', { conferenceId: leg.conferenceId, participantId: leg.participantId });
+  draft.event('ringing', { msisdn: leg.to.msisdn, ringback: null });
+  draft.effects.push({ kind: 'alert', party: { ...leg.to } });
+  const { call, effects } = draft;
+  return { call, effects };
 }

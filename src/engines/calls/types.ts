@@ -58,10 +58,13 @@ export interface PendingResponse {
   dueServiceMs: number;
 }
 
+/** The router's call types, plus the platform's dial-out to a conference participant. */
+export type CallType = RouteCallType | 'conference_dialout';
+
 export interface Call {
   id: string;
   state: CallState;
-  callType: RouteCallType;
+  callType: CallType;
   from: string;
   to: string;
   presentedCallerId: string;
