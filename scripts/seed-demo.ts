@@ -1,10 +1,13 @@
 /**
  * `npm run seed:demo`: loads a realistic demo group into the service's database (DATA_DIR):
- * a Hebei enterprise with ~30 members in departments, a VPN with short codes and sub-groups.
- * Idempotent: a second run finds the group by name and changes nothing.
+ * a Hebei enterprise with ~30 members in departments, a VPN with short codes and sub-groups,
+ * and a switchboard (移动总机) with a voice menu, extensions and an operator desk.
+ * Idempotent: a second run finds the group by name and changes nothing (it only adds the
+ * switchboard to a demo group seeded before switchboards existed).
  */
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { toE164 } from '../src/domain/phone.js';
 
 const GROUP = {
   name: '河北冀通装备制造有限公司',
@@ -54,12 +57,81 @@ const SUBGROUPS: Array<{ name: string; shortCode: string; rate: number; departme
   { name: '信息中心', shortCode: '8200', rate: 2, departments: ['信息中心'] },
 ];
 
+/** 0311-8666 0000: the company's Shijiazhuang switchboard number (总机号码). */
+const PILOT = '0311-86660000';
+
+// extension → member name
+const EXTENSIONS: Array<[string, string]> = [
+  ['8001', '王明'],
+  ['8002', '李华'],
+  ['8201', '张兰'],
+  ['8301', '赵磊'],
+  ['8401', '孙悦'],
+  ['8901', '韩雪'],
+  ['8961', '曾丽'],
+];
+
+// operator desk (人工话务台): the front desk and a customer-service agent
+const OPERATORS: Array<[string, 'available' | 'busy' | 'offline']> = [
+  ['宋佳', 'available'],
+  ['唐宁', 'offline'],
+];
+
+function seedSwitchboard(groupId: string): void {
+  if (s.switchboards.list(groupId, { limit: 1 }).items.length > 0) return;
+  const memberIds = new Map(
+    s.members.list(groupId, {}, { limit: 500 }).items.map((member) => [member.name, member.id]),
+  );
+  const idOf = (name: string) => {
+    const id = memberIds.get(name);
+    if (id === undefined) throw new Error(`demo member ${name} is missing`);
+    return id;
+  };
+  const switchboard = s.switchboards.create(groupId, {
+    pilotNumber: toE164(PILOT)!,
+    greeting: '您好，欢迎致电河北冀通装备制造有限公司。',
+    afterHoursGreeting: '您好，现在是非工作时间，我们的工作时间是周一至周五上午八点半至下午五点半。',
+    businessHours: { weekdays: [1, 2, 3, 4, 5], start: '08:30', end: '17:30' },
+    menu: {
+      prompt:
+        '销售咨询请按1，售后服务请按2，财务请按3，总经理办公室请按4，人工服务请按0；如知道分机号，请直接拨分机号。',
+      maxRetries: 2,
+      options: {
+        '1': { action: 'extension', extension: '8301' },
+        '2': {
+          action: 'submenu',
+          menu: {
+            prompt: '售后服务：设备报修请按1，技术支持请按2，人工服务请按0。',
+            options: {
+              '1': { action: 'extension', extension: '8901' },
+              '2': { action: 'member', memberId: idOf('曾丽') },
+              '0': { action: 'operator' },
+            },
+          },
+        },
+        '3': { action: 'extension', extension: '8401' },
+        '4': { action: 'member', memberId: idOf('李华') },
+        '0': { action: 'operator' },
+      },
+    },
+    outboundPrefix: '9',
+    fallback: 'operator',
+  });
+  for (const [extension, name] of EXTENSIONS)
+    s.switchboards.putExtension(switchboard.id, extension, idOf(name));
+  for (const [name, status] of OPERATORS) s.switchboards.putOperator(switchboard.id, idOf(name), status);
+  console.log(
+    `demo switchboard: ${switchboard.id} at ${switchboard.pilotNumber} with ${EXTENSIONS.length} extensions and ${OPERATORS.length} operators`,
+  );
+}
+
 const app = await buildApp({ config: { ...loadConfig(), logLevel: 'warn' } });
 const s = app.services;
 try {
   const existing = s.groups.list({ limit: 500 }, null).items.find((g) => g.name === GROUP.name);
   if (existing) {
     console.log(`demo group already present: ${existing.id}`);
+    seedSwitchboard(existing.id);
   } else {
     const group = s.groups.create(GROUP);
     s.vpn.put(group.id, {
@@ -86,6 +158,7 @@ try {
       }
     }
     console.log(`demo group created: ${group.id} (${GROUP.name}) with ${PEOPLE.length} members`);
+    seedSwitchboard(group.id);
   }
 } finally {
   await app.close();

@@ -23,6 +23,10 @@ export interface MemberEntry {
   shortCode: string | null;
   /** Sub-groups (灵活组网) the member belongs to. */
   subgroupIds: Set<string>;
+  /** Full pinyin of the name (`zhanglan`), for directory search; absent: computed when needed. */
+  pinyin?: string | undefined;
+  /** Pinyin initials of the name (`zl`). */
+  initials?: string | undefined;
 }
 
 export interface VpnSettings {

@@ -295,7 +295,8 @@ export function createCallService(deps: {
     /** Ends a call from the platform side (kick, conference end); an ended call is left as it is. */
     dropCall(callId: string, cause: string, atMs: number, announcement?: string): Call {
       const transition = dropCall(latestOf(callId), cause, atMs, announcement);
-      if (!transition.ok || transition.effects.length === 0) return transition.ok ? transition.call : latestOf(callId);
+      if (!transition.ok || transition.effects.length === 0)
+        return transition.ok ? transition.call : latestOf(callId);
       return commit(transition.call, transition.effects);
     },
 

@@ -2,6 +2,7 @@ import type { Db } from '../../db/index.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../sim/clock.js';
 import { createApiKeyRepo } from '../store/api-key-repo.js';
+import { createBillingRepo } from '../store/billing-repo.js';
 import { createCallRepo } from '../store/call-repo.js';
 import { createCdrRepo } from '../store/cdr-repo.js';
 import { createDirectoryStore } from '../store/directory-store.js';
@@ -11,8 +12,10 @@ import { createMemberRepo } from '../store/member-repo.js';
 import { createMessageRepo } from '../store/message-repo.js';
 import { createRingbackRepo } from '../store/ringback-repo.js';
 import { createSimSubscriberRepo } from '../store/sim-subscriber-repo.js';
+import { createSwitchboardRepo } from '../store/switchboard-repo.js';
 import { createVpnRepo } from '../store/vpn-repo.js';
 import { createApiKeyService } from './api-keys.js';
+import { createBillingService } from './billing.js';
 import { createCallService } from './calls.js';
 import { createCdrService } from './cdrs.js';
 import { createGroupService, type GroupService } from './groups.js';
@@ -21,6 +24,7 @@ import { createMessageService } from './messages.js';
 import { createRingbackService } from './ringback.js';
 import { createRoutingService } from './routing.js';
 import { createSimSubscriberService } from './sim-subscribers.js';
+import { createSwitchboardService } from './switchboards.js';
 import { createTariffService } from './tariffs.js';
 import { createVpnService } from './vpn.js';
 
@@ -40,6 +44,7 @@ export function createServices(deps: {
   const groupRepo = createGroupRepo(db);
   const memberRepo = createMemberRepo(db);
   const vpnRepo = createVpnRepo(db);
+  const switchboardRepo = createSwitchboardRepo(db);
 
   const directoryStore = createDirectoryStore(deps.config.conferenceAccessNumber);
   directoryStore.load({
@@ -48,6 +53,9 @@ export function createServices(deps: {
     members: memberRepo.all(),
     subgroups: vpnRepo.allSubgroups(),
     subgroupMembers: vpnRepo.allLinks(),
+    switchboards: switchboardRepo.all(),
+    switchboardExtensions: switchboardRepo.allExtensions(),
+    switchboardOperators: switchboardRepo.allOperators(),
   });
   const directory = directoryStore.directory;
 
@@ -89,6 +97,14 @@ export function createServices(deps: {
     ...(deps.onBackgroundError ? { onError: deps.onBackgroundError } : {}),
   });
   const cdrs = createCdrService({ repo: createCdrRepo(db) });
+  const billing = createBillingService({ repo: createBillingRepo(db), groups, tariffs, directory, clock });
+  const switchboards = createSwitchboardService({
+    repo: switchboardRepo,
+    groups,
+    directory: directoryStore,
+    clock,
+    hasActiveCalls: calls.hasActiveCalls,
+  });
   const apiKeys = createApiKeyService({
     repo: createApiKeyRepo(db),
     clock,
@@ -105,12 +121,14 @@ export function createServices(deps: {
     groups,
     members,
     vpn,
+    switchboards,
     ringback,
     routing,
     messages,
     subscribers,
     calls,
     cdrs,
+    billing,
   };
 }
 

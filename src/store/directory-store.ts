@@ -4,8 +4,15 @@ import {
   type GroupEntry,
   type MemberEntry,
   type SubgroupEntry,
+  type SwitchboardEntry,
   type VpnSettings,
 } from '../engines/directory.js';
+import type {
+  BusinessHours,
+  Menu,
+  OperatorStatus,
+  SwitchboardFallback,
+} from '../engines/switchboard/types.js';
 
 /**
  * Keeps the in-memory directory current. Services call these after their SQLite transaction
@@ -28,6 +35,9 @@ export interface MemberFacts {
   homeProvince: string;
   status: string;
   shortCode: string | null;
+  /** Search keys of the name (members rows carry them); absent: left to the searcher. */
+  namePinyin?: string | undefined;
+  nameInitials?: string | undefined;
 }
 
 export interface SubgroupFacts {
@@ -38,19 +48,61 @@ export interface SubgroupFacts {
   onnetRateFenPerMinute: number | null;
 }
 
+export interface SwitchboardFacts {
+  id: string;
+  groupId: string;
+  pilotNumber: string;
+  greeting: string;
+  afterHoursGreeting: string | null;
+  businessHours: BusinessHours | null;
+  menu: Menu;
+  outboundPrefix: string | null;
+  fallback: SwitchboardFallback;
+}
+
 export interface DirectorySnapshot {
   groups: GroupFacts[];
   vpns: Array<VpnSettings & { groupId: string }>;
   members: MemberFacts[];
   subgroups: SubgroupFacts[];
   subgroupMembers: Array<{ subgroupId: string; memberId: string }>;
+  switchboards?: SwitchboardFacts[];
+  switchboardExtensions?: Array<{ switchboardId: string; extension: string; memberId: string }>;
+  switchboardOperators?: Array<{ switchboardId: string; memberId: string; status: OperatorStatus }>;
 }
 
 export function createDirectoryStore(conferenceAccessNumber: string | null) {
   const directory: Directory = emptyDirectory(conferenceAccessNumber);
   const { groups, membersById, membersByMsisdn } = directory;
+  const { switchboardsById, switchboardsByPilot, switchboardsByExtensionMember } = directory;
 
   const group = (id: string): GroupEntry | undefined => groups.get(id);
+
+  // Revisions: bumped whenever a group's members or a switchboard's extensions change, so that
+  // what is derived from them (the switchboard directory's search index) knows it is stale.
+  const groupRevisions = new Map<string, number>();
+  /** group id → its members, for what reads a whole group (the switchboard directory). */
+  const groupMembers = new Map<string, Map<string, MemberEntry>>();
+  const switchboardRevisions = new Map<string, number>();
+  const bump = (revisions: Map<string, number>, id: string) =>
+    revisions.set(id, (revisions.get(id) ?? 0) + 1);
+
+  /** Adds the switchboard to the member's outbound list (once). */
+  const linkExtensionMember = (memberId: string, switchboard: SwitchboardEntry) => {
+    const list = switchboardsByExtensionMember.get(memberId);
+    if (list === undefined) switchboardsByExtensionMember.set(memberId, [switchboard]);
+    else if (!list.includes(switchboard)) list.push(switchboard);
+  };
+
+  /** Drops the switchboard from the member's outbound list when they hold no extension on it any more. */
+  const unlinkExtensionMember = (memberId: string, switchboard: SwitchboardEntry) => {
+    for (const holder of switchboard.extensions.values()) if (holder === memberId) return;
+    const list = switchboardsByExtensionMember.get(memberId);
+    if (list === undefined) return;
+    const rest = list.filter((s) => s !== switchboard);
+    if (rest.length === 0) switchboardsByExtensionMember.delete(memberId);
+    else switchboardsByExtensionMember.set(memberId, rest);
+  };
 
   const store = {
     directory,
@@ -61,7 +113,19 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
       for (const m of snapshot.members) store.putMember(m);
       for (const s of snapshot.subgroups) store.putSubgroup(s);
       for (const link of snapshot.subgroupMembers) store.joinSubgroup(link.subgroupId, link.memberId);
+      for (const s of snapshot.switchboards ?? []) store.putSwitchboard(s);
+      for (const e of snapshot.switchboardExtensions ?? [])
+        store.putExtension(e.switchboardId, e.extension, e.memberId);
+      for (const o of snapshot.switchboardOperators ?? [])
+        store.putOperator(o.switchboardId, o.memberId, o.status);
     },
+
+    /** The group's members, in no particular order. */
+    membersOf: (groupId: string): Iterable<MemberEntry> => groupMembers.get(groupId)?.values() ?? [],
+    /** Bumped by every change to the group's members. */
+    groupRevision: (groupId: string): number => groupRevisions.get(groupId) ?? 0,
+    /** Bumped by every change to the switchboard's extensions. */
+    switchboardRevision: (switchboardId: string): number => switchboardRevisions.get(switchboardId) ?? 0,
 
     putGroup(facts: GroupFacts) {
       const existing = groups.get(facts.id);
@@ -78,7 +142,11 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
       if (!entry) return;
       for (const member of [...membersById.values()])
         if (member.groupId === groupId) store.removeMember(member.id);
+      for (const switchboard of [...switchboardsById.values()])
+        if (switchboard.groupId === groupId) store.removeSwitchboard(switchboard.id);
       groups.delete(groupId);
+      groupRevisions.delete(groupId);
+      groupMembers.delete(groupId);
     },
 
     setVpn(groupId: string, settings: VpnSettings | null) {
@@ -98,6 +166,7 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
     putMember(facts: MemberFacts) {
       const entry = group(facts.groupId);
       if (!entry) return;
+      bump(groupRevisions, facts.groupId);
       const existing = membersById.get(facts.id);
       if (existing) {
         if (existing.msisdn !== facts.msisdn) membersByMsisdn.delete(existing.msisdn);
@@ -110,6 +179,8 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
         existing.homeProvince = facts.homeProvince;
         existing.status = facts.status === 'suspended' ? 'suspended' : 'active';
         existing.shortCode = facts.shortCode;
+        existing.pinyin = facts.namePinyin;
+        existing.initials = facts.nameInitials;
         membersByMsisdn.set(existing.msisdn, existing);
         if (existing.shortCode !== null)
           entry.shortCodes.set(existing.shortCode, { kind: 'member', member: existing });
@@ -125,9 +196,14 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
         status: facts.status === 'suspended' ? 'suspended' : 'active',
         shortCode: facts.shortCode,
         subgroupIds: new Set(),
+        pinyin: facts.namePinyin,
+        initials: facts.nameInitials,
       };
       membersById.set(member.id, member);
       membersByMsisdn.set(member.msisdn, member);
+      const own = groupMembers.get(member.groupId);
+      if (own === undefined) groupMembers.set(member.groupId, new Map([[member.id, member]]));
+      else own.set(member.id, member);
       if (member.shortCode !== null) entry.shortCodes.set(member.shortCode, { kind: 'member', member });
     },
 
@@ -140,6 +216,19 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
         entry?.subgroups.get(subgroupId)?.memberIds.delete(memberId);
       membersById.delete(memberId);
       membersByMsisdn.delete(member.msisdn);
+      groupMembers.get(member.groupId)?.delete(memberId);
+      bump(groupRevisions, member.groupId);
+      // SQLite cascades the member's extensions and operator seats: so does memory.
+      for (const switchboard of switchboardsByExtensionMember.get(memberId) ?? []) {
+        for (const [extension, holder] of switchboard.extensions) {
+          if (holder === memberId) switchboard.extensions.delete(extension);
+        }
+        bump(switchboardRevisions, switchboard.id);
+      }
+      switchboardsByExtensionMember.delete(memberId);
+      for (const switchboard of switchboardsById.values()) {
+        if (switchboard.groupId === member.groupId) switchboard.operators.delete(memberId);
+      }
     },
 
     putSubgroup(facts: SubgroupFacts) {
@@ -180,6 +269,84 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
       if (!member) return;
       group(member.groupId)?.subgroups.get(subgroupId)?.memberIds.delete(memberId);
       member.subgroupIds.delete(subgroupId);
+    },
+
+    /**
+     * Creates or updates a switchboard's configuration in place: the entry object stays the
+     * same, so the outbound lists that hold it stay valid; extensions and operators are kept.
+     */
+    putSwitchboard(facts: SwitchboardFacts) {
+      if (!group(facts.groupId)) return;
+      let entry = switchboardsById.get(facts.id);
+      if (entry === undefined) {
+        entry = {
+          id: facts.id,
+          groupId: facts.groupId,
+          pilotNumber: facts.pilotNumber,
+          outboundPrefix: facts.outboundPrefix,
+          extensions: new Map(),
+          greeting: facts.greeting,
+          afterHoursGreeting: facts.afterHoursGreeting,
+          businessHours: facts.businessHours,
+          menu: facts.menu,
+          fallback: facts.fallback,
+          operators: new Map(),
+        };
+        switchboardsById.set(entry.id, entry);
+      } else {
+        if (entry.pilotNumber !== facts.pilotNumber && switchboardsByPilot.get(entry.pilotNumber) === entry) {
+          switchboardsByPilot.delete(entry.pilotNumber);
+        }
+        entry.pilotNumber = facts.pilotNumber;
+        entry.outboundPrefix = facts.outboundPrefix;
+        entry.greeting = facts.greeting;
+        entry.afterHoursGreeting = facts.afterHoursGreeting;
+        entry.businessHours = facts.businessHours;
+        entry.menu = facts.menu;
+        entry.fallback = facts.fallback;
+      }
+      switchboardsByPilot.set(entry.pilotNumber, entry);
+    },
+
+    removeSwitchboard(switchboardId: string) {
+      const entry = switchboardsById.get(switchboardId);
+      if (entry === undefined) return;
+      const holders = new Set(entry.extensions.values());
+      entry.extensions.clear();
+      for (const memberId of holders) unlinkExtensionMember(memberId, entry);
+      switchboardsById.delete(switchboardId);
+      if (switchboardsByPilot.get(entry.pilotNumber) === entry) switchboardsByPilot.delete(entry.pilotNumber);
+      switchboardRevisions.delete(switchboardId);
+    },
+
+    /** Gives `extension` to the member, taking it from whoever held it. */
+    putExtension(switchboardId: string, extension: string, memberId: string) {
+      const entry = switchboardsById.get(switchboardId);
+      if (entry === undefined || !membersById.has(memberId)) return;
+      const previous = entry.extensions.get(extension);
+      entry.extensions.set(extension, memberId);
+      if (previous !== undefined && previous !== memberId) unlinkExtensionMember(previous, entry);
+      linkExtensionMember(memberId, entry);
+      bump(switchboardRevisions, switchboardId);
+    },
+
+    removeExtension(switchboardId: string, extension: string) {
+      const entry = switchboardsById.get(switchboardId);
+      const holder = entry?.extensions.get(extension);
+      if (entry === undefined || holder === undefined) return;
+      entry.extensions.delete(extension);
+      unlinkExtensionMember(holder, entry);
+      bump(switchboardRevisions, switchboardId);
+    },
+
+    putOperator(switchboardId: string, memberId: string, status: OperatorStatus) {
+      const entry = switchboardsById.get(switchboardId);
+      if (entry === undefined || !membersById.has(memberId)) return;
+      entry.operators.set(memberId, status);
+    },
+
+    removeOperator(switchboardId: string, memberId: string) {
+      switchboardsById.get(switchboardId)?.operators.delete(memberId);
     },
   };
   return store;

@@ -212,7 +212,8 @@ function notAnswered(draft: Draft, input: CallInput, env: CallEnvironment): unde
     draft.event('fallback', { to: 'hangup' });
   }
   draft.end(response === 'reject' ? 'rejected' : response);
-  if (call.callType === 'conference_dialout') draft.effects.push({ kind: 'conference_leg_unreached', response });
+  if (call.callType === 'conference_dialout')
+    draft.effects.push({ kind: 'conference_leg_unreached', response });
   return undefined;
 }
 
