@@ -49,6 +49,13 @@ export function createMemberService(deps: {
         { path: 'body.msisdn', message: 'already a member' },
       ]);
     }
+    // A pilot number answers with its switchboard: a member holding it would never be reached.
+    const switchboard = dir.switchboardsByPilot.get(msisdn);
+    if (switchboard !== undefined) {
+      throw new AppError('msisdn_taken', `${msisdn} is the pilot number of switchboard ${switchboard.id}`, [
+        { path: 'body.msisdn', message: 'a switchboard pilot number' },
+      ]);
+    }
   };
 
   return {

@@ -367,3 +367,16 @@ describe('restart in the middle of a call', () => {
     expect(await cdrsOf(t)).toHaveLength(1);
   });
 });
+
+describe('numbers a member may not take', () => {
+  it('a mobile pilot number is refused as a member MSISDN (409 msisdn_taken)', async () => {
+    const { groupId } = await office(t, { pilotNumber: '13812340000' });
+    const res = await t.call({
+      method: 'POST',
+      url: `/v1/groups/${groupId}/members`,
+      payload: { msisdn: '+8613812340000', name: '冒名' },
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ code: 'msisdn_taken', errors: [{ path: 'body.msisdn' }] });
+  });
+});
