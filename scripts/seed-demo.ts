@@ -1,9 +1,9 @@
 /**
  * `npm run seed:demo`: loads a realistic demo group into the service's database (DATA_DIR):
  * a Hebei enterprise with ~30 members in departments, a VPN with short codes and sub-groups,
- * and a switchboard (移动总机) with a voice menu, extensions and an operator desk.
- * Idempotent: a second run finds the group by name and changes nothing (it only adds the
- * switchboard to a demo group seeded before switchboards existed).
+ * a switchboard (移动总机) with a voice menu, extensions and an operator desk, group ringback
+ * policies and product subscriptions. Idempotent: a second run finds the group by name and only
+ * adds what a demo group seeded by an older version lacks.
  */
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -125,6 +125,53 @@ function seedSwitchboard(groupId: string): void {
   );
 }
 
+/**
+ * Group ringback (集团彩铃): a work-hours tone on working days (by the group's calendar, so 调休
+ * Saturdays count), an after-hours tone otherwise, and the sales team's own tones in rotation.
+ */
+function seedRingback(groupId: string): void {
+  if (s.ringback.listTones(groupId).length > 0) return;
+  const tone = (title: string, durationSeconds: number) =>
+    s.ringback.createTone(groupId, { title, durationSeconds }).id;
+  const welcome = tone('欢迎致电冀通装备（工作时间）', 30);
+  const closed = tone('您好，现在是非工作时间', 25);
+  const salesA = tone('冀通装备 产品介绍', 40);
+  const salesB = tone('冀通装备 售后服务热线', 35);
+  s.ringback.createPolicy(groupId, {
+    name: '工作时间',
+    appliesTo: { all: true },
+    schedule: { start: '08:30', end: '17:30', calendar: 'workdays' },
+    toneIds: [welcome],
+    playback: 'single',
+  });
+  s.ringback.createPolicy(groupId, {
+    name: '非工作时间',
+    appliesTo: { all: true },
+    toneIds: [closed],
+    playback: 'single',
+  });
+  s.ringback.createPolicy(groupId, {
+    name: '销售部轮播',
+    appliesTo: { departments: ['销售部'] },
+    toneIds: [salesA, salesB],
+    playback: 'loop',
+  });
+  console.log('demo ringback: 4 tones, 3 policies (work hours, after hours, sales rotation)');
+}
+
+/** Subscriptions, so the demo group's bills carry recurring fees. */
+function seedSubscriptions(groupId: string): void {
+  if (s.billing.listSubscriptions(groupId).length > 0) return;
+  for (const product of ['vpn', 'switchboard', 'ringback'] as const)
+    s.billing.createSubscription(groupId, { product, startDate: '2026-01-01' });
+  s.billing.createSubscription(groupId, {
+    product: 'conference',
+    packageId: 'conf-300',
+    startDate: '2026-01-01',
+  });
+  console.log('demo subscriptions: vpn, switchboard, ringback, conference package conf-300');
+}
+
 const app = await buildApp({ config: { ...loadConfig(), logLevel: 'warn' } });
 const s = app.services;
 try {
@@ -132,6 +179,8 @@ try {
   if (existing) {
     console.log(`demo group already present: ${existing.id}`);
     seedSwitchboard(existing.id);
+    seedRingback(existing.id);
+    seedSubscriptions(existing.id);
   } else {
     const group = s.groups.create(GROUP);
     s.vpn.put(group.id, {
@@ -159,6 +208,8 @@ try {
     }
     console.log(`demo group created: ${group.id} (${GROUP.name}) with ${PEOPLE.length} members`);
     seedSwitchboard(group.id);
+    seedRingback(group.id);
+    seedSubscriptions(group.id);
   }
 } finally {
   await app.close();
