@@ -383,3 +383,88 @@ export const subscriptions = sqliteTable(
   },
   (t) => [index('subscriptions_group').on(t.groupId, t.startDate)],
 );
+
+/**
+ * 移动会议电话 conferences. The whole room (state, participants and their stays) is one JSON
+ * document, rewritten on every acknowledged change; the columns beside it are what lists,
+ * the live-PIN rule and billing read. Conferences outlive groups (history): no foreign key.
+ */
+export const conferences = sqliteTable(
+  'conferences',
+  {
+    id: text('id').primaryKey(),
+    /** The group billed: the host's. */
+    groupId: text('group_id'),
+    state: text('state').$type<'scheduled' | 'active' | 'ended'>().notNull(),
+    pin: text('pin').notNull(),
+    hostMsisdn: text('host_msisdn').notNull(),
+    startAt: integer('start_at'),
+    endedAt: integer('ended_at'),
+    participantMinutes: integer('participant_minutes'),
+    chargeFen: integer('charge_fen'),
+    document: text('document', { mode: 'json' }).$type<unknown>().notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    // A PIN opens one conference at a time: unique among those not yet ended.
+    uniqueIndex('conferences_live_pin').on(t.pin).where(sql`state <> 'ended'`),
+    index('conferences_state').on(t.state, t.id),
+    index('conferences_group_ended').on(t.groupId, t.endedAt),
+  ],
+);
+
+/** Every group a conference involves (its own, its participants' groups): scope and ?groupId=. */
+export const conferenceGroups = sqliteTable(
+  'conference_groups',
+  {
+    conferenceId: text('conference_id')
+      .notNull()
+      .references(() => conferences.id, { onDelete: 'cascade' }),
+    groupId: text('group_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conferenceId, t.groupId] }),
+    index('conference_groups_group').on(t.groupId),
+  ],
+);
+
+/** A conference's event log, in order; each row the whole event. */
+export const conferenceEvents = sqliteTable(
+  'conference_events',
+  {
+    conferenceId: text('conference_id')
+      .notNull()
+      .references(() => conferences.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    event: text('event', { mode: 'json' }).$type<unknown>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conferenceId, t.seq] })],
+);
+
+/**
+ * 通讯录 address-book entries outside the members: a group's shared external contacts
+ * (`groupId`) or a host's personal ones (`ownerMsisdn`), exactly one of the two.
+ */
+export const contacts = sqliteTable(
+  'contacts',
+  {
+    id: text('id').primaryKey(),
+    groupId: text('group_id').references(() => groups.id, { onDelete: 'cascade' }),
+    /** E.164 of the personal book's owner. */
+    ownerMsisdn: text('owner_msisdn'),
+    name: text('name').notNull(),
+    /** E.164. */
+    msisdn: text('msisdn').notNull(),
+    department: text('department'),
+    note: text('note'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('contacts_group_msisdn_unique').on(t.groupId, t.msisdn).where(sql`group_id IS NOT NULL`),
+    uniqueIndex('contacts_owner_msisdn_unique')
+      .on(t.ownerMsisdn, t.msisdn)
+      .where(sql`owner_msisdn IS NOT NULL`),
+  ],
+);

@@ -11,12 +11,15 @@ import apiKeyRoutes from './routes/api-keys.js';
 import billingRoutes from './routes/billing.js';
 import callRoutes from './routes/calls.js';
 import cdrRoutes from './routes/cdrs.js';
+import conferenceRoutes from './routes/conferences.js';
+import contactRoutes from './routes/contacts.js';
 import groupRoutes from './routes/groups.js';
 import healthRoutes from './routes/health.js';
 import memberRoutes from './routes/members.js';
 import messageRoutes from './routes/messages.js';
 import ringbackRoutes from './routes/ringback.js';
 import routeRoutes from './routes/route.js';
+import scenarioRoutes from './routes/scenarios.js';
 import simRoutes from './routes/sim.js';
 import switchboardRoutes from './routes/switchboards.js';
 import tariffRoutes from './routes/tariffs.js';
@@ -85,6 +88,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.decorate('services', services);
   app.addHook('onClose', async () => {
     services.calls.stop();
+    services.conferences.stop();
     db.$client.close();
   });
 
@@ -106,8 +110,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(messageRoutes, { prefix: '/v1' });
   await app.register(callRoutes, { prefix: '/v1' });
   await app.register(cdrRoutes, { prefix: '/v1' });
+  await app.register(contactRoutes, { prefix: '/v1' });
+  await app.register(conferenceRoutes, { prefix: '/v1' });
   await app.register(billingRoutes, { prefix: '/v1' });
   await app.register(tariffRoutes, { prefix: '/v1' });
   await app.register(simRoutes, { prefix: '/v1' });
+  // The QA sandbox builds apps of its own: it is handed buildApp rather than importing this file.
+  await app.register(scenarioRoutes, { prefix: '/v1', buildApp });
   return app;
 }

@@ -22,6 +22,13 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^\d{3,20}$/, 'must be 3–20 digits')
     .default('95100'),
+  /** Joined participants a conference allows when its creator names no maximum (host included). */
+  CONFERENCE_MAX_PARTICIPANTS: z
+    .string()
+    .regex(/^\d{1,4}$/, 'must be a whole number 2–500')
+    .transform(Number)
+    .pipe(z.number().min(2, 'must be a whole number 2–500').max(500, 'must be a whole number 2–500'))
+    .default(10),
 });
 
 export interface Config {
@@ -33,6 +40,8 @@ export interface Config {
   clock: 'real' | 'simulated';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   conferenceAccessNumber: string;
+  /** The default cap of a conference, host included. */
+  conferenceMaxParticipants: number;
 }
 
 export class ConfigError extends Error {
@@ -56,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     clock: e.CLOCK,
     logLevel: e.LOG_LEVEL,
     conferenceAccessNumber: e.CONFERENCE_ACCESS_NUMBER,
+    conferenceMaxParticipants: e.CONFERENCE_MAX_PARTICIPANTS,
   });
 }
 
@@ -69,6 +79,7 @@ export function testConfig(overrides: Partial<Config> = {}): Readonly<Config> {
     clock: 'simulated',
     logLevel: 'silent',
     conferenceAccessNumber: '95100',
+    conferenceMaxParticipants: 10,
     ...overrides,
   });
 }

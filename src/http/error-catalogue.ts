@@ -60,6 +60,7 @@ export const ERRORS = {
   duration_too_short: { status: 422, title: 'That duration has already passed' },
   contact_read_only: { status: 422, title: 'Members are managed under the group members' },
   invalid_number: { status: 400, title: 'Invalid phone number' },
+  scenario_runs_busy: { status: 429, title: 'Too many scenario runs at once' },
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -55,7 +55,7 @@ export function createBillingService(deps: {
   conferenceUsage?: (groupId: string, fromMs: number, toMs: number) => ConferenceUsage;
 }) {
   const { repo, clock } = deps;
-  let conferenceUsage = deps.conferenceUsage;
+  const conferenceUsage = deps.conferenceUsage;
 
   function checkRules(input: SubscriptionInput): void {
     const end = input.endDate ?? null;
@@ -104,11 +104,6 @@ export function createBillingService(deps: {
   }
 
   return {
-    /** Wired after construction: the conference service is built later. */
-    useConferenceUsage(source: (groupId: string, fromMs: number, toMs: number) => ConferenceUsage) {
-      conferenceUsage = source;
-    },
-
     listSubscriptions(groupId: string) {
       deps.groups.require(groupId);
       return repo.subscriptionsOf(groupId).map(subscriptionView);

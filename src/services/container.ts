@@ -5,6 +5,8 @@ import { createApiKeyRepo } from '../store/api-key-repo.js';
 import { createBillingRepo } from '../store/billing-repo.js';
 import { createCallRepo } from '../store/call-repo.js';
 import { createCdrRepo } from '../store/cdr-repo.js';
+import { createConferenceRepo } from '../store/conference-repo.js';
+import { createContactRepo } from '../store/contact-repo.js';
 import { createDirectoryStore } from '../store/directory-store.js';
 import { createGroupRepo } from '../store/group-repo.js';
 import { createIdempotencyRepo } from '../store/idempotency-repo.js';
@@ -18,6 +20,8 @@ import { createApiKeyService } from './api-keys.js';
 import { createBillingService } from './billing.js';
 import { createCallService } from './calls.js';
 import { createCdrService } from './cdrs.js';
+import { createConferenceService } from './conferences.js';
+import { createContactService } from './contacts.js';
 import { createGroupService, type GroupService } from './groups.js';
 import { createMemberService } from './members.js';
 import { createMessageService } from './messages.js';
@@ -97,7 +101,35 @@ export function createServices(deps: {
     ...(deps.onBackgroundError ? { onError: deps.onBackgroundError } : {}),
   });
   const cdrs = createCdrService({ repo: createCdrRepo(db) });
-  const billing = createBillingService({ repo: createBillingRepo(db), groups, tariffs, directory, clock });
+  const contacts = createContactService({
+    repo: createContactRepo(db),
+    members: memberRepo,
+    groups,
+    directory,
+    clock,
+  });
+  // The conference bridge loads its unfinished rooms, then hears about its legs from the calls service.
+  const conferences = createConferenceService({
+    repo: createConferenceRepo(db),
+    calls,
+    messages,
+    contacts,
+    tariffs,
+    directory,
+    clock,
+    accessNumber: deps.config.conferenceAccessNumber,
+    defaultMaxParticipants: deps.config.conferenceMaxParticipants,
+    ...(deps.onBackgroundError ? { onError: deps.onBackgroundError } : {}),
+  });
+  calls.attachConferenceBridge(conferences.bridge);
+  const billing = createBillingService({
+    repo: createBillingRepo(db),
+    groups,
+    tariffs,
+    directory,
+    clock,
+    conferenceUsage: conferences.usageOf,
+  });
   const switchboards = createSwitchboardService({
     repo: switchboardRepo,
     groups,
@@ -128,6 +160,8 @@ export function createServices(deps: {
     subscribers,
     calls,
     cdrs,
+    contacts,
+    conferences,
     billing,
   };
 }

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       clock: 'real',
       logLevel: 'info',
       conferenceAccessNumber: '95100',
+      conferenceMaxParticipants: 10,
     });
   });
 
@@ -34,6 +35,7 @@ describe('loadConfig', () => {
         CLOCK: 'simulated',
         LOG_LEVEL: 'debug',
         CONFERENCE_ACCESS_NUMBER: '95188',
+        CONFERENCE_MAX_PARTICIPANTS: '25',
         UNRELATED: 'ignored',
       }),
     ).toEqual({
@@ -44,6 +46,7 @@ describe('loadConfig', () => {
       clock: 'simulated',
       logLevel: 'debug',
       conferenceAccessNumber: '95188',
+      conferenceMaxParticipants: 25,
     });
   });
 
@@ -76,6 +79,20 @@ describe('loadConfig', () => {
     );
   });
 
+  it.each(['1', '501', 'ten', '2.5', '-3', ' '])(
+    'refuses CONFERENCE_MAX_PARTICIPANTS=%j naming the variable',
+    (value) => {
+      expect(configError({ CONFERENCE_MAX_PARTICIPANTS: value }).message).toMatch(
+        /\bCONFERENCE_MAX_PARTICIPANTS\b/,
+      );
+    },
+  );
+
+  it('accepts CONFERENCE_MAX_PARTICIPANTS from 2 to 500', () => {
+    expect(loadConfig({ CONFERENCE_MAX_PARTICIPANTS: '2' }).conferenceMaxParticipants).toBe(2);
+    expect(loadConfig({ CONFERENCE_MAX_PARTICIPANTS: '500' }).conferenceMaxParticipants).toBe(500);
+  });
+
   it('names every bad variable at once', () => {
     const message = configError({ PORT: 'x', CLOCK: 'y', LOG_LEVEL: 'z' }).message;
     expect(message).toMatch(/\bPORT\b/);
@@ -96,6 +113,7 @@ describe('loadConfig', () => {
       CLOCK: '',
       LOG_LEVEL: '',
       CONFERENCE_ACCESS_NUMBER: '',
+      CONFERENCE_MAX_PARTICIPANTS: '',
     });
     expect(config).toEqual(loadConfig({}));
   });

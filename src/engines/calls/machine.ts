@@ -218,10 +218,14 @@ function notAnswered(draft: Draft, input: CallInput, env: CallEnvironment): unde
 }
 
 function hangup(draft: Draft): undefined {
-  const joined = draft.call.state === 'connected' && draft.call.conferenceId !== undefined;
+  const { call } = draft;
+  const joined = call.state === 'connected' && call.conferenceId !== undefined;
+  // A dial-out leg hung up while it still rings never reached its participant.
+  const unreached = call.state === 'ringing' && call.callType === 'conference_dialout';
   draft.event('hangup');
   draft.end('hangup');
   if (joined) draft.effects.push({ kind: 'conference_leg_left' });
+  if (unreached) draft.effects.push({ kind: 'conference_leg_unreached', response: 'no_answer' });
   return undefined;
 }
 

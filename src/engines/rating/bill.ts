@@ -157,6 +157,8 @@ export function computeBill(facts: BillFacts): Bill {
   for (const u of usage) {
     if (u.chargeFen === 0 && u.billedMinutes === 0) continue;
     const product = PRODUCT_OF_CALL_TYPE[u.callType] ?? 'voice';
+    // Conference legs are free calls: the conference is billed once, by participant-minute.
+    if (product === 'conference') continue;
     if (product === 'voice_line') voiceLineUsageFen += u.chargeFen;
     lines.push({
       kind: 'usage',

@@ -185,3 +185,32 @@ describe('CSV export of CDRs', () => {
     expect(res.body.trimEnd().split('\r\n')).toHaveLength(1);
   });
 });
+
+describe('conference charges on the bill', () => {
+  it('the host group pays participant-minutes: usage without a package, allowance with one', async () => {
+    const { groupId } = await vpnPair(t);
+    const created = await t.call({
+      method: 'POST',
+      url: '/v1/conferences',
+      payload: { hostMsisdn: NUMBERS.wang, participants: [{ msisdn: NUMBERS.li }] },
+    });
+    expect(created.statusCode).toBe(201);
+    const conference = created.json();
+    for (const p of conference.participants) await step(t, p.callId, { action: 'answer' });
+    t.clock.advanceTo(T0 + 90_000); // 90 s joined: 2 started minutes each, 4 participant-minutes
+    const ended = await t.call({
+      method: 'POST',
+      url: `/v1/conferences/${conference.id}/actions`,
+      payload: { action: 'end' },
+    });
+    expect(ended.statusCode).toBe(200);
+    const usage = (await billOf(groupId, '2026-11')).lines.filter((l) => l.product === 'conference');
+    expect(usage).toEqual([expect.objectContaining({ kind: 'usage', quantity: 4, amountFen: 40 })]);
+    await subscribe(groupId, { product: 'conference', packageId: 'conf-300', startDate: '2026-11-01' });
+    const withPackage = (await billOf(groupId, '2026-11')).lines.filter((l) => l.product === 'conference');
+    expect(withPackage.map((l) => [l.kind, l.quantity, l.amountFen])).toEqual([
+      ['recurring', 1, 2_000],
+      ['allowance', 4, 0],
+    ]);
+  });
+});

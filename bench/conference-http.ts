@@ -1,0 +1,423 @@
+/**
+ * HTTP benchmark of conference control actions with a large bridge in memory.
+ *
+ *   npx tsx bench/conference-http.ts [--conferences 1000] [--legs 20] [--duration 10]
+ *                                    [--connections 50] [--warmup 3] [--cache-mb 0]
+ *
+ * 1. Builds the real app on a SQLite file in a temp dir and sets up `--conferences` active
+ *    conferences of `--legs` joined legs each (host included) in-process, through the services
+ *    (subscribers that answer at once, so every dial-out leg joins): every room, leg and event
+ *    persisted as in production.
+ * 2. Listens on a free port and runs autocannon (its own process: this script with `--client`)
+ *    at `-c 50` over rotating control requests on random rooms:
+ *    - `mute`: PATCH …/participants/{id} {muted} (alternately true and false per participant);
+ *    - `mute_all`: POST …/actions {mute_all | unmute_all} (alternately);
+ *    - `mixed`: 80 % mute, 20 % mute_all.
+ *    Every request changes state, so every one writes the room, its event and the leg's
+ *    announcement (one per leg for mute_all) before it answers.
+ * 3. In-process: microseconds per control action through the service alone.
+ *
+ * Target (issue 6): a control action p99 ≤ 5 ms over HTTP at 50 connections.
+ * Writes bench/results/conference-http.json; bench/run.ts may import `runConferenceHttp`.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+import { buildApp } from '../src/app.js';
+import { testConfig } from '../src/config.js';
+import type { Principal } from '../src/services/api-keys.js';
+import type { LoadResult } from './lib/load.js';
+
+export interface ConferenceHttpOptions {
+  conferences: number;
+  legs: number;
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  /**
+   * SQLite page cache of the app's connection, in MiB; 0 keeps the service's own setting (the
+   * default 2 MiB). The rooms' and legs' documents are rewritten at random: a larger cache
+   * saves most of the page reads of every write.
+   */
+  cacheMb: number;
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_CONFERENCE_HTTP_OPTIONS: ConferenceHttpOptions = {
+  conferences: 1_000,
+  legs: 20,
+  connections: 50,
+  durationSeconds: 10,
+  warmupSeconds: 3,
+  cacheMb: 0,
+};
+
+interface RequestSpec {
+  method: 'PATCH' | 'POST';
+  path: string;
+  body: string;
+}
+
+interface ClientSpec {
+  origin: string;
+  headers: Record<string, string>;
+  requests: RequestSpec[];
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+}
+
+export interface ConferenceHttpCase extends LoadResult {
+  name: string;
+  /** CPU of the server process over the measured run: 100 = one core. */
+  serverCpuPercent: number;
+}
+
+export interface ConferenceHttpReport {
+  bench: 'conference-http';
+  node: string;
+  options: Omit<ConferenceHttpOptions, 'log'>;
+  setup: { ms: number; conferences: number; joinedLegs: number; liveInMemory: number };
+  cases: ConferenceHttpCase[];
+  inProcess: Array<{ name: string; microseconds: number }>;
+  targetP99Ms: number;
+}
+
+const ADMIN_KEY = 'bench-admin-key-0123456789';
+const ADMIN: Principal = { kind: 'admin', id: 'admin', canSee: () => true };
+const SELF = fileURLToPath(import.meta.url);
+
+/** Deterministic numbers: `+86133` + 8 digits, all valid mobiles, distinct per leg. */
+const number = (i: number) => `+86133${String(10_000_000 + i).slice(-8)}`;
+
+export async function runConferenceHttp(
+  partial: Partial<ConferenceHttpOptions> = {},
+): Promise<ConferenceHttpReport> {
+  const options = { ...DEFAULT_CONFERENCE_HTTP_OPTIONS, ...partial };
+  const log = options.log ?? ((line: string) => console.log(line));
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-conference-http-'));
+  const app = await buildApp({
+    config: testConfig({ dataDir, clock: 'simulated', adminApiKey: ADMIN_KEY, logLevel: 'silent' }),
+  });
+  try {
+    await app.ready();
+    if (options.cacheMb > 0) app.db.$client.pragma(`cache_size = -${Math.round(options.cacheMb * 1024)}`);
+    const { groups, subscribers, conferences } = app.services;
+
+    // 1. Set-up through the services: every dialled phone answers at once and joins.
+    const started = performance.now();
+    const groupIds = Array.from(
+      { length: 10 },
+      (_, i) =>
+        groups.create({
+          name: `会议压测集团${i + 1}`,
+          institutionType: 'enterprise',
+          valueTier: 'A1',
+          province: 'CN-HE',
+        }).id,
+    );
+    const total = options.conferences * options.legs;
+    for (let i = 0; i < total; i++)
+      subscribers.put(number(i), { behaviour: 'answer', afterSeconds: 0 }, ADMIN);
+    const rooms: Array<{ id: string; participantIds: string[] }> = [];
+    for (let c = 0; c < options.conferences; c++) {
+      const first = c * options.legs;
+      const conference = conferences.create(
+        {
+          hostMsisdn: number(first),
+          groupId: groupIds[c % groupIds.length],
+          maxParticipants: options.legs,
+          participants: Array.from({ length: options.legs - 1 }, (_, k) => ({
+            msisdn: number(first + k + 1),
+          })),
+        },
+        ADMIN,
+      );
+      rooms.push({
+        id: conference.id,
+        participantIds: conference.participants.filter((p) => p.role !== 'host').map((p) => p.id),
+      });
+    }
+    const setupMs = performance.now() - started;
+    let joinedLegs = 0;
+    for (const room of rooms)
+      joinedLegs += conferences.get(room.id, ADMIN).participants.filter((p) => p.state === 'joined').length;
+    if (joinedLegs !== total) throw new Error(`${joinedLegs} legs joined, not ${total}`);
+    log(
+      `set up ${rooms.length.toLocaleString('en-US')} conferences × ${options.legs} joined legs in ${(setupMs / 1000).toFixed(1)} s (${conferences.liveCount()} live in memory)`,
+    );
+
+    // 2. Request mixes, deterministic: random rooms and participants, each request a change.
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const mutedNext = new Map<string, boolean>();
+    const allMutedNext = new Map<string, boolean>();
+    const muteRequest = (): RequestSpec => {
+      const room = rooms[Math.floor(random() * rooms.length)]!;
+      const pid = room.participantIds[Math.floor(random() * room.participantIds.length)]!;
+      const muted = mutedNext.get(pid) ?? true;
+      mutedNext.set(pid, !muted);
+      return {
+        method: 'PATCH',
+        path: `/v1/conferences/${room.id}/participants/${pid}`,
+        body: JSON.stringify({ muted }),
+      };
+    };
+    const muteAllRequest = (): RequestSpec => {
+      const room = rooms[Math.floor(random() * rooms.length)]!;
+      const mute = allMutedNext.get(room.id) ?? true;
+      allMutedNext.set(room.id, !mute);
+      return {
+        method: 'POST',
+        path: `/v1/conferences/${room.id}/actions`,
+        body: JSON.stringify({ action: mute ? 'mute_all' : 'unmute_all' }),
+      };
+    };
+    const mixes: Array<{ name: string; make: () => RequestSpec }> = [
+      { name: 'mute (PATCH participant)', make: muteRequest },
+      { name: 'mute_all / unmute_all', make: muteAllRequest },
+      { name: 'mixed 80/20', make: () => (random() < 0.8 ? muteRequest() : muteAllRequest()) },
+    ];
+
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const cases: ConferenceHttpCase[] = [];
+    for (const mix of mixes) {
+      const requests = Array.from({ length: 20_000 }, mix.make);
+      // Every request must succeed: check a sample through the app itself (then restore it).
+      for (const r of requests.slice(0, 2)) {
+        const res = await app.inject({
+          method: r.method,
+          url: r.path,
+          payload: r.body,
+          headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        });
+        if (res.statusCode !== 200)
+          throw new Error(`${r.method} ${r.path} answered ${res.statusCode}: ${res.body}`);
+      }
+      log(`${mix.name}: autocannon -c ${options.connections} for ${options.durationSeconds} s`);
+      const result = await runClient({
+        origin: address,
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        requests,
+        connections: options.connections,
+        durationSeconds: options.durationSeconds,
+        warmupSeconds: options.warmupSeconds,
+      });
+      cases.push({ name: mix.name, ...result });
+      log(
+        `  ${Math.round(result.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms, non-2xx ${result.non2xx}, server CPU ${result.serverCpuPercent} %`,
+      );
+    }
+
+    // 3. In-process: the service alone (no HTTP), on the same rooms.
+    const inProcess = [
+      {
+        name: 'setMuted (toggle)',
+        microseconds: timePerCall(20_000, (i) => {
+          const room = rooms[i % rooms.length]!;
+          const pid = room.participantIds[i % room.participantIds.length]!;
+          conferences.setMuted(room.id, pid, i % 2 === 0, ADMIN);
+        }),
+      },
+      {
+        // The announcement a mute puts on the participant's leg: the calls service's share.
+        name: 'of which calls.note (one leg announcement)',
+        microseconds: timePerCall(20_000, (i) => {
+          const room = rooms[i % rooms.length]!;
+          const callId = conferences.get(room.id, ADMIN).participants[1 + (i % (options.legs - 1))]!.callId!;
+          app.services.calls.note(callId, 'announcement', { text: 'bench' }, app.services.clock.now());
+        }),
+      },
+      {
+        name: 'mute_all / unmute_all',
+        microseconds: timePerCall(4_000, (i) => {
+          conferences.act(rooms[i % rooms.length]!.id, i % 2 === 0 ? 'mute_all' : 'unmute_all', ADMIN);
+        }),
+      },
+    ];
+    const { log: _log, ...recorded } = options;
+    return {
+      bench: 'conference-http',
+      node: process.version,
+      options: recorded,
+      setup: {
+        ms: Math.round(setupMs),
+        conferences: rooms.length,
+        joinedLegs,
+        liveInMemory: conferences.liveCount(),
+      },
+      cases,
+      inProcess,
+      targetP99Ms: 5,
+    };
+  } finally {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function timePerCall(iterations: number, fn: (i: number) => void): number {
+  const start = performance.now();
+  for (let i = 0; i < iterations; i++) fn(i);
+  return Math.round(((performance.now() - start) * 1000 * 1000) / iterations) / 1000;
+}
+
+/** Runs the load generator in its own process and measures this (the server's) process CPU meanwhile. */
+async function runClient(spec: ClientSpec): Promise<Omit<ConferenceHttpCase, 'name'>> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-conference-load-'));
+  const specFile = path.join(dir, 'spec.json');
+  writeFileSync(specFile, JSON.stringify(spec));
+  try {
+    return await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--client', specFile], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      let cpuStart: NodeJS.CpuUsage | null = null;
+      let cpuEnd: NodeJS.CpuUsage | null = null;
+      let wallStart = 0;
+      let wallMs = 0;
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (cpuStart === null && stdout.includes('MEASURE_START\n')) {
+          cpuStart = process.cpuUsage();
+          wallStart = performance.now();
+        }
+        if (cpuStart !== null && cpuEnd === null && stdout.includes('RESULT ')) {
+          cpuEnd = process.cpuUsage(cpuStart);
+          wallMs = performance.now() - wallStart;
+        }
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+        if (code !== 0 || !line) {
+          reject(new Error(`load client exited with ${code}:\n${stderr}\n${stdout}`));
+          return;
+        }
+        const result = JSON.parse(line.slice('RESULT '.length)) as LoadResult;
+        const used = cpuEnd ?? process.cpuUsage(cpuStart ?? undefined);
+        const serverCpuPercent =
+          wallMs > 0 ? Math.round(((used.user + used.system) / 1000 / wallMs) * 100) : 0;
+        resolve({ ...result, serverCpuPercent });
+      });
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The load generator (`--client spec.json`): autocannon rotating the requests across connections. */
+async function client(specFile: string): Promise<void> {
+  const spec = JSON.parse(readFileSync(specFile, 'utf8')) as ClientSpec;
+  let next = 0;
+  const run = (seconds: number) =>
+    new Promise<autocannon.Result>((resolve, reject) => {
+      autocannon(
+        {
+          url: spec.origin,
+          connections: spec.connections,
+          duration: seconds,
+          requests: [
+            {
+              headers: spec.headers,
+              setupRequest: (request) => {
+                const r = spec.requests[next++ % spec.requests.length]!;
+                request.method = r.method;
+                request.path = r.path;
+                request.body = r.body;
+                return request;
+              },
+            },
+          ],
+        },
+        (error, result) => (error ? reject(error) : resolve(result)),
+      );
+    });
+  if (spec.warmupSeconds > 0) await run(spec.warmupSeconds);
+  process.stdout.write('MEASURE_START\n');
+  const cpuStart = process.cpuUsage();
+  const wallStart = performance.now();
+  const result = await run(spec.durationSeconds);
+  const cpu = process.cpuUsage(cpuStart);
+  const wallMs = performance.now() - wallStart;
+  const out: LoadResult = {
+    requestsPerSecond: result.requests.average,
+    totalRequests: result.requests.total,
+    latencyMs: {
+      mean: result.latency.mean,
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0]),
+    ),
+    durationSeconds: result.duration,
+    clientCpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 100),
+  };
+  process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
+}
+
+function optionsFromArgs(args: string[]): Partial<ConferenceHttpOptions> {
+  const out: Partial<ConferenceHttpOptions> = {};
+  const names: Array<[string, keyof Omit<ConferenceHttpOptions, 'log'>]> = [
+    ['conferences', 'conferences'],
+    ['legs', 'legs'],
+    ['duration', 'durationSeconds'],
+    ['connections', 'connections'],
+    ['warmup', 'warmupSeconds'],
+    ['cache-mb', 'cacheMb'],
+  ];
+  for (const [flag, key] of names) {
+    const i = args.indexOf(`--${flag}`);
+    if (i < 0) continue;
+    const n = Number(args[i + 1]);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`--${flag} must be a number`);
+    out[key] = n;
+  }
+  return out;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const args = process.argv.slice(2);
+  if (args[0] === '--client') {
+    await client(args[1]!);
+  } else {
+    const report = await runConferenceHttp(optionsFromArgs(args));
+    console.table(
+      Object.fromEntries(
+        report.cases.map((c) => [
+          c.name,
+          {
+            'req/s': Math.round(c.requestsPerSecond),
+            'p50 ms': c.latencyMs.p50,
+            'p99 ms': c.latencyMs.p99,
+            'max ms': c.latencyMs.max,
+            non2xx: c.non2xx,
+            'p99 ≤ 5 ms': c.latencyMs.p99 <= report.targetP99Ms,
+          },
+        ]),
+      ),
+    );
+    console.table(report.inProcess.map((p) => ({ 'in-process': p.name, 'µs/action': p.microseconds })));
+    const out = path.join(path.dirname(SELF), 'results', 'conference-http.json');
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`written ${path.relative(process.cwd(), out)}`);
+  }
+}

@@ -1,0 +1,227 @@
+import { newId } from '../domain/ids.js';
+import type { Directory } from '../engines/directory.js';
+import { AppError, notFound } from '../http/error-catalogue.js';
+import type { Clock } from '../sim/clock.js';
+import type { BookOwner, ContactRepo, ContactRow } from '../store/contact-repo.js';
+import type { MemberRepo, MemberRow } from '../store/member-repo.js';
+import { type Page, type PageRequest, toPage } from '../store/pagination.js';
+import type { Principal } from './api-keys.js';
+import type { GroupService } from './groups.js';
+import { iso } from './views.js';
+
+export interface ContactInput {
+  name: string;
+  msisdn: string;
+  department?: string | null | undefined;
+  note?: string | null | undefined;
+}
+
+/** Who a participant picked from an address book is. */
+export interface ResolvedContact {
+  msisdn: string;
+  name: string;
+  memberId: string | null;
+  groupId: string | null;
+}
+
+export function contactView(row: ContactRow) {
+  return {
+    id: row.id,
+    kind: 'contact' as 'contact' | 'member',
+    name: row.name,
+    msisdn: row.msisdn,
+    department: row.department,
+    note: row.note,
+    memberId: null as string | null,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+export type ContactView = ReturnType<typeof contactView>;
+
+function memberEntry(row: MemberRow): ContactView {
+  return {
+    id: row.id,
+    kind: 'member',
+    name: row.name,
+    msisdn: row.msisdn,
+    department: row.department,
+    note: null,
+    memberId: row.id,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+/**
+ * Address books (通讯录) for conferences: a group's book is its members plus the shared external
+ * contacts kept under the group; a host's personal book holds their own contacts. Members are
+ * managed under /members: in the group book they are read-only entries.
+ *
+ * Scope: the group book goes with the group (checked by the auth plugin); a partner reaches a
+ * personal book only when its owner is a member of one of its groups.
+ */
+export function createContactService(deps: {
+  repo: ContactRepo;
+  members: Pick<MemberRepo, 'list' | 'byId'>;
+  groups: Pick<GroupService, 'require'>;
+  directory: Directory;
+  clock: Clock;
+}) {
+  const { repo, clock } = deps;
+
+  const assertPersonalBook = (ownerMsisdn: string, principal: Principal) => {
+    if (principal.kind === 'admin') return;
+    const member = deps.directory.membersByMsisdn.get(ownerMsisdn);
+    if (member === undefined || !principal.canSee(member.groupId)) throw notFound('address book');
+  };
+
+  const assertFree = (owner: BookOwner, msisdn: string, contactId?: string) => {
+    const taken = repo.byMsisdn(owner, msisdn);
+    const member = 'groupId' in owner ? deps.directory.membersByMsisdn.get(msisdn) : undefined;
+    const isMember = member !== undefined && 'groupId' in owner && member.groupId === owner.groupId;
+    if ((taken !== undefined && taken.id !== contactId) || isMember) {
+      const book = 'groupId' in owner ? `group ${owner.groupId}'s address book` : 'this address book';
+      throw new AppError(
+        'contact_exists',
+        `${msisdn} is already in ${book}${isMember ? ' (a member)' : ''}`,
+        [{ path: 'body.msisdn', message: 'already in the address book' }],
+      );
+    }
+  };
+
+  const requireContact = (owner: BookOwner, contactId: string): ContactRow => {
+    const row = repo.get(owner, contactId);
+    if (row === undefined) {
+      if ('groupId' in owner && deps.members.byId(contactId)?.groupId === owner.groupId) {
+        throw new AppError('contact_read_only', 'a member is managed under /groups/{groupId}/members', [
+          { path: 'params.contactId', message: 'a member, not an external contact' },
+        ]);
+      }
+      throw notFound('contact');
+    }
+    return row;
+  };
+
+  const create = (owner: BookOwner, input: ContactInput): ContactView => {
+    assertFree(owner, input.msisdn);
+    const now = clock.now();
+    const row: ContactRow = {
+      id: newId('ctc'),
+      groupId: 'groupId' in owner ? owner.groupId : null,
+      ownerMsisdn: 'ownerMsisdn' in owner ? owner.ownerMsisdn : null,
+      name: input.name,
+      msisdn: input.msisdn,
+      department: input.department ?? null,
+      note: input.note ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    repo.insert(row);
+    return contactView(row);
+  };
+
+  const update = (owner: BookOwner, contactId: string, patch: Partial<ContactInput>): ContactView => {
+    const row = requireContact(owner, contactId);
+    if (patch.msisdn !== undefined && patch.msisdn !== row.msisdn) assertFree(owner, patch.msisdn, row.id);
+    const next: ContactRow = {
+      ...row,
+      ...(patch.name === undefined ? {} : { name: patch.name }),
+      ...(patch.msisdn === undefined ? {} : { msisdn: patch.msisdn }),
+      ...(patch.department === undefined ? {} : { department: patch.department }),
+      ...(patch.note === undefined ? {} : { note: patch.note }),
+      updatedAt: clock.now(),
+    };
+    repo.update(next);
+    return contactView(next);
+  };
+
+  const remove = (owner: BookOwner, contactId: string): void => {
+    repo.delete(requireContact(owner, contactId).id);
+  };
+
+  return {
+    group: {
+      /** Contacts (creation order) then members (creation order): ids sort that way. */
+      list(groupId: string, q: string | undefined, page: PageRequest): Page<ContactView> {
+        deps.groups.require(groupId);
+        const external = repo.list({ groupId }, q, page).map(contactView);
+        const members = deps.members.list(groupId, { q }, page).map(memberEntry);
+        const merged = [...external, ...members]
+          .sort((a, b) => (a.id < b.id ? -1 : 1))
+          .slice(0, page.limit + 1);
+        return toPage(merged, page.limit, (entry) => entry);
+      },
+      get(groupId: string, contactId: string): ContactView {
+        deps.groups.require(groupId);
+        const member = deps.members.byId(contactId);
+        if (member !== undefined && member.groupId === groupId) return memberEntry(member);
+        const row = repo.get({ groupId }, contactId);
+        if (row === undefined) throw notFound('contact');
+        return contactView(row);
+      },
+      create(groupId: string, input: ContactInput): ContactView {
+        deps.groups.require(groupId);
+        return create({ groupId }, input);
+      },
+      update: (groupId: string, contactId: string, patch: Partial<ContactInput>) =>
+        update({ groupId }, contactId, patch),
+      remove: (groupId: string, contactId: string) => remove({ groupId }, contactId),
+    },
+
+    personal: {
+      list(ownerMsisdn: string, q: string | undefined, page: PageRequest, principal: Principal) {
+        assertPersonalBook(ownerMsisdn, principal);
+        return toPage(repo.list({ ownerMsisdn }, q, page), page.limit, contactView);
+      },
+      get(ownerMsisdn: string, contactId: string, principal: Principal): ContactView {
+        assertPersonalBook(ownerMsisdn, principal);
+        const row = repo.get({ ownerMsisdn }, contactId);
+        if (row === undefined) throw notFound('contact');
+        return contactView(row);
+      },
+      create(ownerMsisdn: string, input: ContactInput, principal: Principal): ContactView {
+        assertPersonalBook(ownerMsisdn, principal);
+        return create({ ownerMsisdn }, input);
+      },
+      update(ownerMsisdn: string, contactId: string, patch: Partial<ContactInput>, principal: Principal) {
+        assertPersonalBook(ownerMsisdn, principal);
+        return update({ ownerMsisdn }, contactId, patch);
+      },
+      remove(ownerMsisdn: string, contactId: string, principal: Principal): void {
+        assertPersonalBook(ownerMsisdn, principal);
+        remove({ ownerMsisdn }, contactId);
+      },
+    },
+
+    /**
+     * A `{contactId}` in a conference's participant list: an entry of the conference's group
+     * book (a member or a shared contact) or of the host's personal book; null when neither.
+     */
+    resolve(contactId: string, book: { groupId: string | null; hostMsisdn: string }): ResolvedContact | null {
+      if (book.groupId !== null) {
+        const member = deps.directory.membersById.get(contactId);
+        if (member !== undefined && member.groupId === book.groupId) {
+          return { msisdn: member.msisdn, name: member.name, memberId: member.id, groupId: member.groupId };
+        }
+        const shared = repo.get({ groupId: book.groupId }, contactId);
+        if (shared !== undefined) return external(shared);
+      }
+      const own = repo.get({ ownerMsisdn: book.hostMsisdn }, contactId);
+      return own === undefined ? null : external(own);
+    },
+  };
+
+  /** An external contact may still be a member somewhere: dial it as that member. */
+  function external(row: ContactRow): ResolvedContact {
+    const member = deps.directory.membersByMsisdn.get(row.msisdn);
+    return {
+      msisdn: row.msisdn,
+      name: row.name,
+      memberId: member?.id ?? null,
+      groupId: member?.groupId ?? null,
+    };
+  }
+}
+
+export type ContactService = ReturnType<typeof createContactService>;

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { BuildOptions } from '../../app.js';
+import { type Config, testConfig } from '../../config.js';
+import { simulatedClock } from '../clock.js';
+
+/**
+ * Where a scenario runs. A target opens one transport per scenario: in-process, a fresh app on
+ * an in-memory database with a simulated clock at the scenario's start (requests injected, no
+ * port); by URL, a running service reached with fetch and an API key.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface TransportResponse {
+  status: number;
+  /** Parsed JSON; text when the answer is not JSON; undefined when empty. */
+  body: unknown;
+}
+
+export interface Transport {
+  request(method: HttpMethod, path: string, body?: unknown): Promise<TransportResponse>;
+  close(): Promise<void>;
+}
+
+export interface Target {
+  readonly kind: 'in-process' | 'url';
+  /** For reports: `in-process` or the URL. */
+  readonly description: string;
+  /** A transport for one scenario. In-process, the app's clock starts at `startMs`. */
+  open(startMs: number): Promise<Transport>;
+}
+
+export type BuildApp = (options: BuildOptions) => Promise<FastifyInstance>;
+
+/**
+ * Fresh in-memory apps. `buildApp` is passed in rather than imported, so that the sandbox route,
+ * which app.ts registers, does not import app.ts back.
+ */
+export function inProcessTarget(buildApp: BuildApp, overrides: Partial<Config> = {}): Target {
+  return {
+    kind: 'in-process',
+    description: 'in-process',
+    async open(startMs) {
+      const key = randomBytes(18).toString('base64url');
+      const app = await buildApp({
+        config: testConfig({ ...overrides, dataDir: ':memory:', clock: 'simulated', adminApiKey: key }),
+        clock: simulatedClock(startMs),
+        logger: false,
+      });
+      const headers = { authorization: `Bearer ${key}` };
+      return {
+        async request(method, path, body) {
+          const res = await app.inject({
+            method,
+            url: path,
+            headers,
+            ...(body === undefined ? {} : { payload: body as object }),
+          });
+          return { status: res.statusCode, body: parseBody(res.body, res.headers['content-type']) };
+        },
+        close: () => app.close(),
+      };
+    },
+  };
+}
+
+/** A running service by URL with an API key; each request times out after `timeoutMs`. */
+export function urlTarget(baseUrl: string, apiKey: string, timeoutMs = 30_000): Target {
+  const base = baseUrl.replace(/\/+$/, '');
+  return {
+    kind: 'url',
+    description: base,
+    async open() {
+      return {
+        async request(method, path, body) {
+          const res = await fetch(`${base}${path}`, {
+            method,
+            headers: {
+              authorization: `Bearer ${apiKey}`,
+              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+            signal: AbortSignal.timeout(timeoutMs),
+          });
+          return { status: res.status, body: parseBody(await res.text(), res.headers.get('content-type')) };
+        },
+        close: async () => {},
+      };
+    },
+  };
+}
+
+function parseBody(text: string, contentType: unknown): unknown {
+  if (text === '') return undefined;
+  if (String(contentType ?? '').includes('json')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
