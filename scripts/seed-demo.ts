@@ -2,9 +2,10 @@
  * `npm run seed:demo`: loads a realistic demo group into the service's database (DATA_DIR):
  * a Hebei enterprise with ~30 members in departments, a VPN with short codes and sub-groups,
  * a switchboard (移动总机) with a voice menu, extensions and an operator desk, group ringback
- * policies and product subscriptions. Idempotent: a second run finds the group by name and only
+ * policies, product subscriptions and a scheduled weekly conference. Idempotent: a second run finds the group by name and only
  * adds what a demo group seeded by an older version lacks.
  */
+import { DateTime } from 'luxon';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { toE164 } from '../src/domain/phone.js';
@@ -172,6 +173,28 @@ function seedSubscriptions(groupId: string): void {
   console.log('demo subscriptions: vpn, switchboard, ringback, conference package conf-300');
 }
 
+/** A weekly meeting (周例会), scheduled for next Monday 09:00 in the group's zone. */
+function seedConference(groupId: string): void {
+  const admin = { kind: 'admin', id: 'admin', canSee: () => true } as const;
+  if (s.conferences.list({ groupId }, { limit: 1 }, admin).items.length > 0) return;
+  const members = s.members.list(groupId, {}, { limit: 500 }).items;
+  const id = (name: string) => members.find((m) => m.name === name)!.id;
+  const now = DateTime.fromMillis(s.clock.now(), { zone: 'Asia/Shanghai' });
+  const monday = now.plus({ weeks: 1 }).startOf('week').set({ hour: 9 });
+  const conference = s.conferences.create(
+    {
+      hostMsisdn: toE164('13803110001')!,
+      groupId,
+      title: '周例会',
+      startAtMs: monday.toMillis(),
+      durationMinutes: 60,
+      participants: ['李华', '张兰', '赵磊', '孙悦'].map((name) => ({ memberId: id(name) })),
+    },
+    admin,
+  );
+  console.log(`demo conference: ${conference.id} 周例会 at ${monday.toISO()}, PIN ${conference.pin}`);
+}
+
 const app = await buildApp({ config: { ...loadConfig(), logLevel: 'warn' } });
 const s = app.services;
 try {
@@ -181,6 +204,7 @@ try {
     seedSwitchboard(existing.id);
     seedRingback(existing.id);
     seedSubscriptions(existing.id);
+    seedConference(existing.id);
   } else {
     const group = s.groups.create(GROUP);
     s.vpn.put(group.id, {
@@ -210,6 +234,7 @@ try {
     seedSwitchboard(group.id);
     seedRingback(group.id);
     seedSubscriptions(group.id);
+    seedConference(group.id);
   }
 } finally {
   await app.close();
