@@ -20,16 +20,14 @@
  * Target (issue 6): a control action p99 ≤ 5 ms over HTTP at 50 connections.
  * Writes bench/results/conference-http.json; bench/run.ts may import `runConferenceHttp`.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import autocannon from 'autocannon';
 import { buildApp } from '../src/app.js';
 import { testConfig } from '../src/config.js';
 import type { Principal } from '../src/services/api-keys.js';
-import type { LoadResult } from './lib/load.js';
+import { type LoadRequest, type LoadResult, runLoad } from './lib/load.js';
 
 export interface ConferenceHttpOptions {
   conferences: number;
@@ -55,20 +53,7 @@ export const DEFAULT_CONFERENCE_HTTP_OPTIONS: ConferenceHttpOptions = {
   cacheMb: 0,
 };
 
-interface RequestSpec {
-  method: 'PATCH' | 'POST';
-  path: string;
-  body: string;
-}
-
-interface ClientSpec {
-  origin: string;
-  headers: Record<string, string>;
-  requests: RequestSpec[];
-  connections: number;
-  durationSeconds: number;
-  warmupSeconds: number;
-}
+type RequestSpec = LoadRequest & { body: string };
 
 export interface ConferenceHttpCase extends LoadResult {
   name: string;
@@ -201,11 +186,13 @@ export async function runConferenceHttp(
           throw new Error(`${r.method} ${r.path} answered ${res.statusCode}: ${res.body}`);
       }
       log(`${mix.name}: autocannon -c ${options.connections} for ${options.durationSeconds} s`);
-      const result = await runClient({
-        origin: address,
-        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      const result = await runLoad({
+        url: address,
+        headers: { authorization: `Bearer ${ADMIN_KEY}` },
+        bodies: [],
         requests,
         connections: options.connections,
+        pipelining: 1,
         durationSeconds: options.durationSeconds,
         warmupSeconds: options.warmupSeconds,
       });
@@ -268,111 +255,6 @@ function timePerCall(iterations: number, fn: (i: number) => void): number {
   return Math.round(((performance.now() - start) * 1000 * 1000) / iterations) / 1000;
 }
 
-/** Runs the load generator in its own process and measures this (the server's) process CPU meanwhile. */
-async function runClient(spec: ClientSpec): Promise<Omit<ConferenceHttpCase, 'name'>> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-conference-load-'));
-  const specFile = path.join(dir, 'spec.json');
-  writeFileSync(specFile, JSON.stringify(spec));
-  try {
-    return await new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--client', specFile], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      let cpuStart: NodeJS.CpuUsage | null = null;
-      let cpuEnd: NodeJS.CpuUsage | null = null;
-      let wallStart = 0;
-      let wallMs = 0;
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (cpuStart === null && stdout.includes('MEASURE_START\n')) {
-          cpuStart = process.cpuUsage();
-          wallStart = performance.now();
-        }
-        if (cpuStart !== null && cpuEnd === null && stdout.includes('RESULT ')) {
-          cpuEnd = process.cpuUsage(cpuStart);
-          wallMs = performance.now() - wallStart;
-        }
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      child.on('error', reject);
-      child.on('exit', (code) => {
-        const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-        if (code !== 0 || !line) {
-          reject(new Error(`load client exited with ${code}:\n${stderr}\n${stdout}`));
-          return;
-        }
-        const result = JSON.parse(line.slice('RESULT '.length)) as LoadResult;
-        const used = cpuEnd ?? process.cpuUsage(cpuStart ?? undefined);
-        const serverCpuPercent =
-          wallMs > 0 ? Math.round(((used.user + used.system) / 1000 / wallMs) * 100) : 0;
-        resolve({ ...result, serverCpuPercent });
-      });
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** The load generator (`--client spec.json`): autocannon rotating the requests across connections. */
-async function client(specFile: string): Promise<void> {
-  const spec = JSON.parse(readFileSync(specFile, 'utf8')) as ClientSpec;
-  let next = 0;
-  const run = (seconds: number) =>
-    new Promise<autocannon.Result>((resolve, reject) => {
-      autocannon(
-        {
-          url: spec.origin,
-          connections: spec.connections,
-          duration: seconds,
-          requests: [
-            {
-              headers: spec.headers,
-              setupRequest: (request) => {
-                const r = spec.requests[next++ % spec.requests.length]!;
-                request.method = r.method;
-                request.path = r.path;
-                request.body = r.body;
-                return request;
-              },
-            },
-          ],
-        },
-        (error, result) => (error ? reject(error) : resolve(result)),
-      );
-    });
-  if (spec.warmupSeconds > 0) await run(spec.warmupSeconds);
-  process.stdout.write('MEASURE_START\n');
-  const cpuStart = process.cpuUsage();
-  const wallStart = performance.now();
-  const result = await run(spec.durationSeconds);
-  const cpu = process.cpuUsage(cpuStart);
-  const wallMs = performance.now() - wallStart;
-  const out: LoadResult = {
-    requestsPerSecond: result.requests.average,
-    totalRequests: result.requests.total,
-    latencyMs: {
-      mean: result.latency.mean,
-      p50: result.latency.p50,
-      p90: result.latency.p90,
-      p99: result.latency.p99,
-      max: result.latency.max,
-    },
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    statusCodes: Object.fromEntries(
-      Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0]),
-    ),
-    durationSeconds: result.duration,
-    clientCpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 100),
-  };
-  process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
-}
-
 function optionsFromArgs(args: string[]): Partial<ConferenceHttpOptions> {
   const out: Partial<ConferenceHttpOptions> = {};
   const names: Array<[string, keyof Omit<ConferenceHttpOptions, 'log'>]> = [
@@ -395,9 +277,7 @@ function optionsFromArgs(args: string[]): Partial<ConferenceHttpOptions> {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
-  if (args[0] === '--client') {
-    await client(args[1]!);
-  } else {
+  {
     const report = await runConferenceHttp(optionsFromArgs(args));
     console.table(
       Object.fromEntries(

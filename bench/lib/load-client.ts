@@ -2,7 +2,8 @@
  * The load generator, run as its own process so that it does not share the event loop (or the
  * core) with the server under test: `node --import tsx bench/lib/load-client.ts <spec.json>`.
  *
- * Runs autocannon once to warm up and once to measure, rotating the request bodies through
+ * Runs autocannon once to warm up and once to measure, rotating the request bodies (or whole
+ * requests) through
  * `setupRequest`, and prints `MEASURE_START` when the measured run starts and one
  * `RESULT {json}` line at the end.
  */
@@ -12,6 +13,7 @@ import type { LoadResult, LoadSpec } from './load.js';
 
 const spec = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadSpec;
 const bodies = spec.bodies;
+const requests = spec.requests;
 let next = 0;
 
 function run(seconds: number): Promise<autocannon.Result> {
@@ -27,7 +29,14 @@ function run(seconds: number): Promise<autocannon.Result> {
             method: 'POST',
             headers: { 'content-type': 'application/json', ...spec.headers },
             setupRequest: (request) => {
-              request.body = bodies[next++ % bodies.length]!;
+              if (requests !== undefined) {
+                const r = requests[next++ % requests.length]!;
+                request.method = r.method;
+                request.path = r.path;
+                request.body = r.body ?? '';
+              } else {
+                request.body = bodies[next++ % bodies.length]!;
+              }
               return request;
             },
           },

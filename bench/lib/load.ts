@@ -8,11 +8,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** One request of a rotation: any method and path (e.g. conference control). */
+export interface LoadRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  path: string;
+  body?: string;
+}
+
 export interface LoadSpec {
   url: string;
   headers: Record<string, string>;
-  /** Request bodies, rotated request by request across all connections. */
+  /** Request bodies POSTed to `url`, rotated request by request across all connections. */
   bodies: string[];
+  /** Instead of `bodies`: whole requests, rotated the same way. */
+  requests?: LoadRequest[];
   connections: number;
   pipelining: number;
   durationSeconds: number;
@@ -40,14 +49,29 @@ export interface MeasuredLoad extends LoadResult {
 
 const CLIENT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'load-client.ts');
 
-export async function runLoad(spec: LoadSpec): Promise<MeasuredLoad> {
+export function runLoad(spec: LoadSpec): Promise<MeasuredLoad> {
+  return measureChild<LoadResult>(CLIENT, [], spec);
+}
+
+/**
+ * Runs a load-generator script (`node --import tsx <script> ...args <spec.json>`) in its own
+ * process and measures this process's CPU between the script's `MEASURE_START` line and its
+ * `RESULT {json}` line: the server's CPU when the server listens here. Every load generator of
+ * the benchmarks speaks this small protocol.
+ */
+export async function measureChild<T>(
+  script: string,
+  args: string[],
+  spec: unknown,
+  options: { inheritStderr?: boolean } = {},
+): Promise<T & { serverCpuPercent: number }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-load-'));
   const specFile = path.join(dir, 'spec.json');
   writeFileSync(specFile, JSON.stringify(spec));
   try {
-    return await new Promise<MeasuredLoad>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', CLIENT, specFile], {
-        stdio: ['ignore', 'pipe', 'pipe'],
+    return await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', script, ...args, specFile], {
+        stdio: ['ignore', 'pipe', options.inheritStderr ? 'inherit' : 'pipe'],
       });
       let stdout = '';
       let stderr = '';
@@ -55,7 +79,7 @@ export async function runLoad(spec: LoadSpec): Promise<MeasuredLoad> {
       let wallStart = 0;
       let cpuEnd: NodeJS.CpuUsage | null = null;
       let wallMs = 0;
-      child.stdout.on('data', (chunk: Buffer) => {
+      child.stdout?.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
         if (cpuStart === null && stdout.includes('MEASURE_START\n')) {
           cpuStart = process.cpuUsage();
@@ -66,7 +90,7 @@ export async function runLoad(spec: LoadSpec): Promise<MeasuredLoad> {
           wallMs = performance.now() - wallStart;
         }
       });
-      child.stderr.on('data', (chunk: Buffer) => {
+      child.stderr?.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();
       });
       child.on('error', reject);
@@ -76,7 +100,7 @@ export async function runLoad(spec: LoadSpec): Promise<MeasuredLoad> {
           reject(new Error(`load client exited with ${code}:\n${stderr}\n${stdout}`));
           return;
         }
-        const result = JSON.parse(line.slice('RESULT '.length)) as LoadResult;
+        const result = JSON.parse(line.slice('RESULT '.length)) as T;
         const used = cpuEnd ?? process.cpuUsage(cpuStart ?? undefined);
         const serverCpuPercent =
           wallMs > 0 ? Math.round(((used.user + used.system) / 1000 / wallMs) * 100) : 0;
