@@ -12,11 +12,19 @@
  *    event loop) with `-c 50`, pipelining 1, over a rotating set of realistic bodies: short
  *    codes, on-net long numbers in national and E.164 form, off-net members and strangers,
  *    emergency, unallocated codes, sub-group SMS, conference dial-in; some roaming, some `at`.
- * 3. In-process: decisions/s of `decideRoute` over the same requests on the same directory,
- *    and the cost of each piece of a request (validation, auth hash, request id, response
- *    check + serialisation) for the profile of where the time goes.
- * 4. A bare Fastify server (no logger) with a plain JSON Schema for the same body, returning a
- *    small object; same autocannon settings. Reports the ratio route/baseline.
+ * 3. Ringback on vs off over HTTP: every group gets two tones and two policies (work hours by
+ *    the calendar, and a fallback), the route is measured again, the policies are deleted and it
+ *    is measured a third time; `ringback.ratio` is on ÷ that third run, the one next to it with
+ *    the same history (thousands of admin requests before it). On a shared 2-core machine runs
+ *    of one configuration differ by 10–20 %, so read it with `cpuRatio` and over several runs.
+ * 4. In-process: decisions/s of `decideRoute` over the same requests on the same directory,
+ *    and the cost of each piece of a request (validation, auth, phone numbers, response check +
+ *    serialisation) for the profile of where the time goes.
+ * 5. A bare Fastify server (no logger) with a plain JSON Schema for the same body, answering an
+ *    object of a decision's shape and size through a response schema (bench/lib/baseline.ts);
+ *    same autocannon settings. Reports the ratio route/baseline.
+ *
+ * The app runs as in production: logger at `info` (written to /dev/null), request ids, timeouts.
  *
  * `--profile` adds a CPU-profiled run of the route server and prints where its time goes.
  * Writes bench/results/route-http.json when run on its own; bench/run.ts imports `runRouteHttp`.
@@ -25,9 +33,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
 import { openDatabase } from '../db/index.js';
 import { buildApp } from '../src/app.js';
 import { testConfig } from '../src/config.js';
+import { toE164 } from '../src/domain/phone.js';
 import type { RouteRequest } from '../src/engines/vpn/index.js';
 import { decideRoute } from '../src/engines/vpn/index.js';
 import { RouteAnswer, RouteInput } from '../src/routes/route.js';
@@ -83,9 +94,26 @@ export interface RouteHttpReport {
   appStartMs: number;
   mix: Record<string, number>;
   route: MeasuredLoad & { serverCpuMicrosecondsPerRequest: number };
+  /** The route with every group's ringback policies installed, and again after removing them. */
+  ringback: {
+    groups: number;
+    setupMs: number;
+    on: MeasuredLoad & { serverCpuMicrosecondsPerRequest: number };
+    offAgain: MeasuredLoad & { serverCpuMicrosecondsPerRequest: number };
+    /** on req/s ÷ offAgain req/s (both after the admin requests that set ringback up). */
+    ratio: number;
+    /** The same by server CPU per request: offAgain ÷ on. */
+    cpuRatio: number;
+  };
   baseline: MeasuredLoad & { serverCpuMicrosecondsPerRequest: number };
   /** route req/s ÷ baseline req/s. */
   ratio: number;
+  /**
+   * baseline server CPU per request ÷ route's: the ratio the req/s would show if the server had
+   * a core to itself. Steadier than `ratio` on a shared machine, where neighbours take CPU from
+   * one run and not the next.
+   */
+  cpuRatio: number;
   engine: { decisions: number; ms: number; decisionsPerSecond: number };
   components: ComponentCost[];
   /** `--profile`: CPU profiles of the route server and of the baseline under the same load. */
@@ -105,6 +133,49 @@ function timePerCall<T>(inputs: T[], iterations: number, fn: (input: T) => unkno
   const ms = performance.now() - start;
   if (sink < 0) console.log(sink);
   return Math.round((ms * 1000 * 1000) / iterations) / 1000;
+}
+
+/** Two tones and two policies per group (work hours by the calendar, then a fallback); policy ids. */
+async function installRingback(app: FastifyInstance, groupIds: string[]): Promise<Map<string, string[]>> {
+  const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
+  const post = async (url: string, payload: unknown) => {
+    const res = await app.inject({ method: 'POST', url, headers, payload: JSON.stringify(payload) });
+    if (res.statusCode !== 201) throw new Error(`POST ${url} answered ${res.statusCode}: ${res.body}`);
+    return res.json().id as string;
+  };
+  const policies = new Map<string, string[]>();
+  for (const groupId of groupIds) {
+    const base = `/v1/groups/${groupId}/ringback`;
+    const work = await post(`${base}/tones`, { title: '欢迎致电 工作时间', durationSeconds: 30 });
+    const after = await post(`${base}/tones`, { title: '下班时间 请留言', durationSeconds: 30 });
+    policies.set(groupId, [
+      await post(`${base}/policies`, {
+        name: '工作时间',
+        appliesTo: { all: true },
+        schedule: { calendar: 'workdays', start: '09:00', end: '18:00' },
+        toneIds: [work],
+        playback: 'single',
+      }),
+      await post(`${base}/policies`, {
+        name: '默认',
+        appliesTo: { all: true },
+        toneIds: [after],
+        playback: 'loop',
+      }),
+    ]);
+  }
+  return policies;
+}
+
+async function removeRingback(app: FastifyInstance, policies: Map<string, string[]>) {
+  const headers = { authorization: `Bearer ${ADMIN_KEY}` };
+  for (const [groupId, ids] of policies) {
+    for (const id of ids) {
+      const url = `/v1/groups/${groupId}/ringback/policies/${id}`;
+      const res = await app.inject({ method: 'DELETE', url, headers });
+      if (res.statusCode !== 204) throw new Error(`DELETE ${url} answered ${res.statusCode}: ${res.body}`);
+    }
+  }
 }
 
 const perRequest = (load: MeasuredLoad) =>
@@ -158,8 +229,10 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
     })();
 
     start = performance.now();
+    // As in production: the logger at info (to /dev/null, through pino's own fast destination).
     const app = await buildApp({
-      config: testConfig({ dataDir, logLevel: 'silent', clock: 'simulated', adminApiKey: ADMIN_KEY }),
+      config: testConfig({ dataDir, logLevel: 'info', clock: 'simulated', adminApiKey: ADMIN_KEY }),
+      logger: { level: 'info', stream: pino.destination({ dest: '/dev/null', sync: true }) },
     });
     await app.ready();
     const appStartMs = performance.now() - start;
@@ -209,7 +282,39 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
       profile = profiled.summary;
     }
 
-    // 3. In-process: the engine alone, and each piece of a request.
+    // 3. Ringback on vs off: the same load with every group's policies, then without again.
+    const rbStart = performance.now();
+    const policies = await installRingback(
+      app,
+      data.groups.map((g) => g.id!),
+    );
+    const rbSetupMs = performance.now() - rbStart;
+    // Two active members of one group: the callee's answer must now carry a ringback.
+    const pair = data.members.findIndex(
+      (m, i) =>
+        m.status === 'active' &&
+        data.members[i + 1]?.status === 'active' &&
+        data.memberGroup[i] === data.memberGroup[i + 1],
+    );
+    const sample = await app.inject({
+      method: 'POST',
+      url: '/v1/route',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({ from: data.members[pair]!.msisdn, to: data.members[pair + 1]!.msisdn }),
+    });
+    if (sample.json().ringback === null) throw new Error(`ringback not applied: ${sample.body}`);
+    log(`ringback: ${policies.size} groups with 2 policies each (${rbSetupMs.toFixed(0)} ms); route again`);
+    const ringbackOn = await runLoad({ ...spec, url: `${address}/v1/route` });
+    log(
+      `  ringback on: ${Math.round(ringbackOn.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${ringbackOn.latencyMs.p50} ms, p99 ${ringbackOn.latencyMs.p99} ms, non-2xx ${ringbackOn.non2xx}, server CPU ${ringbackOn.serverCpuPercent} %`,
+    );
+    await removeRingback(app, policies);
+    const offAgain = await runLoad({ ...spec, url: `${address}/v1/route` });
+    log(
+      `  ringback off again: ${Math.round(offAgain.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${offAgain.latencyMs.p50} ms, p99 ${offAgain.latencyMs.p99} ms, non-2xx ${offAgain.non2xx}, server CPU ${offAgain.serverCpuPercent} %`,
+    );
+
+    // 4. In-process: the engine alone, and each piece of a request.
     const { directory } = app.services;
     const tariff = app.services.tariffs.ratesAt(AT_MS);
     const parsedBodies = bodies.map((b) => JSON.parse(b) as unknown);
@@ -240,7 +345,22 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
         name: 'zod RouteInput.safeParse (incl. phone memo)',
         microseconds: timePerCall(parsedBodies, 300_000, (b) => RouteInput.safeParse(b)),
       },
-      { name: 'auth: sha256 of the key', microseconds: timePerCall([ADMIN_KEY], 300_000, (k) => hashKey(k)) },
+      {
+        name: 'phone: national mobile → E.164 (no memo)',
+        microseconds: timePerCall(
+          parsedBodies.map((b) => (b as { from: string }).from),
+          300_000,
+          (n) => toE164(n),
+        ),
+      },
+      {
+        name: 'auth: sha256 of a key (first sight)',
+        microseconds: timePerCall([ADMIN_KEY], 300_000, (k) => hashKey(k)),
+      },
+      {
+        name: 'auth: apiKeys.authenticate (remembered key)',
+        microseconds: timePerCall([ADMIN_KEY], 1_000_000, (k) => app.services.apiKeys.authenticate(k)),
+      },
       {
         name: 'routing.decide (tariff + engine + ringback)',
         microseconds: timePerCall(requests, 1_000_000, (r) => app.services.routing.decide(r)),
@@ -256,7 +376,7 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
     ];
     await app.close();
 
-    // 4. The bare baseline, same settings.
+    // 5. The bare baseline, same settings.
     const baselineApp = await buildBaseline();
     const baselineAddress = await baselineApp.listen({ port: 0, host: '127.0.0.1' });
     log(`baseline: bare Fastify at ${baselineAddress}/v1/route, same settings`);
@@ -289,8 +409,17 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
       appStartMs: Math.round(appStartMs),
       mix,
       route: { ...routeLoad, serverCpuMicrosecondsPerRequest: perRequest(routeLoad) },
+      ringback: {
+        groups: policies.size,
+        setupMs: Math.round(rbSetupMs),
+        on: { ...ringbackOn, serverCpuMicrosecondsPerRequest: perRequest(ringbackOn) },
+        offAgain: { ...offAgain, serverCpuMicrosecondsPerRequest: perRequest(offAgain) },
+        ratio: Math.round((ringbackOn.requestsPerSecond / offAgain.requestsPerSecond) * 1000) / 1000,
+        cpuRatio: Math.round((perRequest(offAgain) / perRequest(ringbackOn)) * 1000) / 1000,
+      },
       baseline: { ...baselineLoad, serverCpuMicrosecondsPerRequest: perRequest(baselineLoad) },
       ratio: Math.round((routeLoad.requestsPerSecond / baselineLoad.requestsPerSecond) * 1000) / 1000,
+      cpuRatio: Math.round((perRequest(baselineLoad) / perRequest(routeLoad)) * 1000) / 1000,
       engine,
       components,
       ...(profile && { profile }),
@@ -349,6 +478,18 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       'p99 ms': report.route.latencyMs.p99,
       'server µs CPU/req': report.route.serverCpuMicrosecondsPerRequest,
     },
+    'route, ringback on': {
+      'req/s': Math.round(report.ringback.on.requestsPerSecond),
+      'p50 ms': report.ringback.on.latencyMs.p50,
+      'p99 ms': report.ringback.on.latencyMs.p99,
+      'server µs CPU/req': report.ringback.on.serverCpuMicrosecondsPerRequest,
+    },
+    'route, ringback off again': {
+      'req/s': Math.round(report.ringback.offAgain.requestsPerSecond),
+      'p50 ms': report.ringback.offAgain.latencyMs.p50,
+      'p99 ms': report.ringback.offAgain.latencyMs.p99,
+      'server µs CPU/req': report.ringback.offAgain.serverCpuMicrosecondsPerRequest,
+    },
     baseline: {
       'req/s': Math.round(report.baseline.requestsPerSecond),
       'p50 ms': report.baseline.latencyMs.p50,
@@ -356,7 +497,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       'server µs CPU/req': report.baseline.serverCpuMicrosecondsPerRequest,
     },
   });
-  console.log(`ratio route/baseline: ${(report.ratio * 100).toFixed(1)} %`);
+  console.log(
+    `ratio route/baseline: ${(report.ratio * 100).toFixed(1)} % by req/s, ${(report.cpuRatio * 100).toFixed(1)} % by server CPU per request`,
+  );
+  console.log(
+    `ringback on / off (over HTTP): ${(report.ringback.ratio * 100).toFixed(1)} % by req/s, ${(report.ringback.cpuRatio * 100).toFixed(1)} % by server CPU per request`,
+  );
   console.table(report.components.map((c) => ({ piece: c.name, 'µs/call': c.microseconds })));
   if (report.profile) printProfile(report.profile);
   if (report.baselineProfile) printProfile(report.baselineProfile, 'the bare baseline');

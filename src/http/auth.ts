@@ -1,4 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+  onRequestHookHandler,
+  RouteOptions,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiKeyService, Principal } from '../services/api-keys.js';
 import { AppError } from './error-catalogue.js';
@@ -16,55 +23,116 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal;
+    /**
+     * What the scope check of this request's route reads, once its key is authenticated; null
+     * or absent where nothing authenticated (public routes, the reference UI, 404s).
+     */
+    authScope?: ScopeCheck | null;
   }
 }
+
+interface ScopeCheck {
+  /** The route has a `:groupId` parameter. */
+  groupParam: boolean;
+  groupOf: ((request: FastifyRequest) => string | null | undefined) | undefined;
+}
+
+/** Authenticated on a route without a group scope to check. */
+const NO_SCOPE: ScopeCheck = Object.freeze({ groupParam: false, groupOf: undefined });
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** Routes marked public, the API reference UI (its own plugin's routes) and unknown URLs. */
 function isPublic(request: FastifyRequest): boolean {
-  return (
-    request.routeOptions.config.access === 'public' ||
-    request.is404 ||
-    (request.routeOptions.url?.startsWith('/docs') ?? false)
-  );
+  const options = request.routeOptions;
+  return options.config.access === 'public' || request.is404 || (options.url?.startsWith('/docs') ?? false);
 }
 
 /**
  * Authentication and scope, once for every route. The key in `Authorization: Bearer` names a
  * principal; a partner's scope is its groups, and every group-scoped route is checked here by
  * construction, before its handler runs: out of scope is indistinguishable from not found.
+ *
+ * Each route's needs are read once, when it is declared (`onRoute`), not on every request:
+ * `request.routeOptions` builds a fresh object on each read, which the routing hot path
+ * should not pay for. Public routes get no authentication hook. Neither do routes declared
+ * before this plugin (the API reference UI's) nor unknown URLs: the scope hook, global, refuses
+ * any request that reached it unauthenticated on a route that is not public, so a route
+ * declared in the wrong place fails closed.
  */
 async function auth(app: FastifyInstance, opts: { apiKeys: Pick<ApiKeyService, 'authenticate'> }) {
   app.decorateRequest('principal', null as never);
+  app.decorateRequest('authScope', null);
 
-  app.addHook('onRequest', async (request) => {
-    // Unknown URLs have no config: let the not-found handler answer them.
-    if (isPublic(request)) return;
-    const match = BEARER.exec(request.headers.authorization ?? '');
-    const principal = match?.[1] ? opts.apiKeys.authenticate(match[1]) : null;
-    if (!principal) throw new AppError('unauthorized', 'send Authorization: Bearer <api key>');
-    // Before body validation: a partner learns nothing about an admin operation's input rules.
-    if (request.routeOptions.config.access === 'admin' && principal.kind !== 'admin') {
-      throw new AppError('forbidden', 'this operation needs the admin key');
-    }
-    request.principal = principal;
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const config = route.config ?? {};
+    if (config.access === 'public') return;
+    const adminOnly = config.access === 'admin';
+    const scope: ScopeCheck =
+      route.url.includes(':groupId') || config.groupOf
+        ? { groupParam: route.url.includes(':groupId'), groupOf: config.groupOf }
+        : NO_SCOPE;
+
+    // Callback style: an async hook costs a promise and a microtask on every request.
+    const authenticate: onRequestHookHandler = (request, _reply, done) => {
+      const match = BEARER.exec(request.headers.authorization ?? '');
+      const principal = match?.[1] ? opts.apiKeys.authenticate(match[1]) : null;
+      if (!principal) {
+        done(new AppError('unauthorized', 'send Authorization: Bearer <api key>'));
+        return;
+      }
+      // Before body validation: a partner learns nothing about an admin operation's input rules.
+      if (adminOnly && principal.kind !== 'admin') {
+        done(new AppError('forbidden', 'this operation needs the admin key'));
+        return;
+      }
+      request.principal = principal;
+      request.authScope = scope;
+      done();
+    };
+    // Ahead of the route's own hooks, as a global hook would be.
+    const own = route.onRequest;
+    route.onRequest =
+      own === undefined ? [authenticate] : [authenticate, ...(Array.isArray(own) ? own : [own])];
   });
 
-  // After validation, so the params are parsed and typed.
-  app.addHook('preHandler', async (request) => {
-    if (isPublic(request)) return;
-    const config = request.routeOptions.config;
-    const principal = request.principal;
-    const params = request.params as Record<string, string | undefined>;
-    if (params.groupId !== undefined && !principal.canSee(params.groupId)) {
-      throw new AppError('not_found', 'group not found');
-    }
-    if (config.groupOf) {
-      const groupId = config.groupOf(request);
-      if (!groupId || !principal.canSee(groupId)) throw new AppError('not_found', 'resource not found');
-    }
-  });
+  // After validation, so the params are parsed and typed. A global hook, so that it runs
+  // before the idempotency plugin's: a request out of scope reserves no key.
+  app.addHook(
+    'preHandler',
+    (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      const scope = request.authScope;
+      if (scope === NO_SCOPE) {
+        done();
+        return;
+      }
+      // Nothing authenticated (absent on the routes of plugins registered before this one).
+      if (scope == null) {
+        done(
+          isPublic(request)
+            ? undefined
+            : new AppError('unauthorized', 'send Authorization: Bearer <api key>'),
+        );
+        return;
+      }
+      const principal = request.principal;
+      if (scope.groupParam) {
+        const groupId = (request.params as Record<string, string | undefined>).groupId;
+        if (groupId !== undefined && !principal.canSee(groupId)) {
+          done(new AppError('not_found', 'group not found'));
+          return;
+        }
+      }
+      if (scope.groupOf) {
+        const groupId = scope.groupOf(request);
+        if (!groupId || !principal.canSee(groupId)) {
+          done(new AppError('not_found', 'resource not found'));
+          return;
+        }
+      }
+      done();
+    },
+  );
 }
 
 export default fp(auth, { name: 'auth', fastify: '5.x', dependencies: ['problem-details'] });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Clock } from '../sim/clock.js';
 import type { IdempotencyRepo } from '../store/idempotency-repo.js';
@@ -19,15 +19,34 @@ const MAX_KEY_LENGTH = 255;
  * `Idempotency-Key` on POST: the first response is stored (per API key) and a retry with the
  * same key and body gets it again, creating nothing; the same key with another body is a 409.
  * Keys are kept 24 hours by the service clock. A 5xx is not stored, so the retry runs again.
+ *
+ * Any POST honours the header, the routing hot path too, so both hooks run on every request:
+ * they are callback-style (an async hook costs a promise and a microtask each time) and look
+ * at the header before anything else, so a request without one pays two function calls.
  */
 async function idempotency(app: FastifyInstance, opts: { repo: IdempotencyRepo; clock: Clock }) {
   const { repo, clock } = opts;
   let lastPurge = 0;
   app.decorateRequest('idempotency', null);
 
-  app.addHook('preHandler', async (request, reply) => {
+  app.addHook('preHandler', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const header = request.headers['idempotency-key'];
-    if (request.method !== 'POST' || header === undefined || request.is404) return;
+    if (header === undefined || request.method !== 'POST' || request.is404) {
+      done();
+      return;
+    }
+    try {
+      if (reserveOrReplay(request, reply, header)) done();
+    } catch (error) {
+      done(error as Error);
+    }
+  });
+
+  /**
+   * Reserves the key for this request (true: go on to the handler), or answers the stored
+   * response of the first request with it (false: the reply is sent). Throws the 4xx problems.
+   */
+  function reserveOrReplay(request: FastifyRequest, reply: FastifyReply, header: string | string[]): boolean {
     const key = Array.isArray(header) ? header[0] : header;
     if (!key || key.length > MAX_KEY_LENGTH) {
       throw new AppError('validation_failed', 'Idempotency-Key must be 1–255 characters', [
@@ -53,30 +72,48 @@ async function idempotency(app: FastifyInstance, opts: { repo: IdempotencyRepo; 
         throw new AppError('idempotency_in_progress', 'the first request with this key has not finished');
       }
       reply.header('idempotent-replayed', 'true');
-      return reply
+      reply
         .code(existing.statusCode)
         .type(existing.contentType ?? 'application/json')
         .serializer((payload: unknown) => payload as string)
         .send(existing.responseBody);
+      return false;
     }
     if (existing) repo.release(principal, key);
     if (!repo.reserve({ principal, key, method: request.method, path, bodyHash, createdAt: now })) {
       throw new AppError('idempotency_in_progress', 'the first request with this key has not finished');
     }
     request.idempotency = { principal, key };
-  });
+    return true;
+  }
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    const held = request.idempotency;
-    if (!held) return payload;
-    if (reply.statusCode >= 500 || typeof payload !== 'string') {
-      repo.release(held.principal, held.key);
-    } else {
-      const contentType = String(reply.getHeader('content-type') ?? 'application/json');
-      repo.complete(held.principal, held.key, reply.statusCode, payload, contentType);
-    }
-    return payload;
-  });
+  app.addHook(
+    'onSend',
+    (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      payload: unknown,
+      done: (err: Error | null, value?: unknown) => void,
+    ) => {
+      const held = request.idempotency;
+      if (!held) {
+        done(null, payload);
+        return;
+      }
+      try {
+        if (reply.statusCode >= 500 || typeof payload !== 'string') {
+          repo.release(held.principal, held.key);
+        } else {
+          const contentType = String(reply.getHeader('content-type') ?? 'application/json');
+          repo.complete(held.principal, held.key, reply.statusCode, payload, contentType);
+        }
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      done(null, payload);
+    },
+  );
 }
 
 export default fp(idempotency, { name: 'idempotency', fastify: '5.x', dependencies: ['auth'] });

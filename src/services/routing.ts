@@ -1,4 +1,5 @@
 import type { Directory } from '../engines/directory.js';
+import type { TariffRates } from '../engines/rating/tariff.js';
 import {
   decideRoute,
   isEmergencyNumber,
@@ -21,17 +22,26 @@ export function createRoutingService(deps: {
   tariffs: Pick<TariffService, 'ratesAt' | 'ratesAtOrFirst'>;
   resolveRingback?: RingbackResolver;
 }) {
-  const { directory } = deps;
+  const { directory, resolveRingback } = deps;
+  // The context of the tariff version last in force: versions change rarely, so a decision
+  // reuses it rather than allocating one. It holds the version itself, so a version's rates
+  // edited in place are still read afresh.
+  let lastTariff: TariffRates | null = null;
+  let lastContext: RouteContext | null = null;
+  const contextFor = (tariff: TariffRates): RouteContext => {
+    if (tariff !== lastTariff || lastContext === null) {
+      lastContext = resolveRingback ? { tariff, resolveRingback } : { tariff };
+      lastTariff = tariff;
+    }
+    return lastContext;
+  };
   return {
     decide(request: RouteRequest): RouteDecision {
       // Emergency numbers route whatever the time, even before the first tariff (they are free).
       const tariff =
         (isEmergencyNumber(request.to) && deps.tariffs.ratesAtOrFirst(request.atMs)) ||
         deps.tariffs.ratesAt(request.atMs);
-      const context: RouteContext = deps.resolveRingback
-        ? { tariff, resolveRingback: deps.resolveRingback }
-        : { tariff };
-      return decideRoute(directory, request, context);
+      return decideRoute(directory, request, contextFor(tariff));
     },
 
     /**

@@ -187,3 +187,36 @@ describe('Idempotency-Key on POST', () => {
     expect(names.filter((n: string) => n === '重试集团')).toHaveLength(1);
   });
 });
+
+describe('Idempotency-Key on the routing hot path', () => {
+  const route = (payload: object, idempotencyKey?: string) =>
+    t.call({
+      method: 'POST',
+      url: '/v1/route',
+      payload,
+      ...(idempotencyKey !== undefined && { headers: { 'idempotency-key': idempotencyKey } }),
+    });
+
+  it('replays a decision for a retry with the same key and body, and refuses another body', async () => {
+    const body = { from: '13800138000', to: '110' };
+    const first = await route(body, 'route-1');
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    const second = await route(body, 'route-1');
+    expect(second.statusCode).toBe(200);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.body).toBe(first.body);
+    const other = await route({ ...body, to: '120' }, 'route-1');
+    expect(other.statusCode).toBe(409);
+    expect(other.json()).toMatchObject({ code: 'idempotency_key_reused' });
+    // Without the header nothing is stored or replayed.
+    const plain = await route(body);
+    expect(plain.statusCode).toBe(200);
+    expect(plain.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('refuses an empty key as before', async () => {
+    const res = await route({ from: '13800138000', to: '110' }, '');
+    expect(res.statusCode).toBe(400);
+  });
+});

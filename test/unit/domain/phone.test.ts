@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isDialString, toE164, toMobileE164 } from '../../../src/domain/phone.js';
+import {
+  canonicalMobile,
+  isDialString,
+  parseWithLibrary,
+  toE164,
+  toMobileE164,
+} from '../../../src/domain/phone.js';
 
 /** Three-digit mobile prefixes that are allocated in full (154x and 194x are not). */
 const MOBILE_PREFIXES = [
@@ -115,6 +121,111 @@ describe('toE164 / toMobileE164', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('the canonical-mobile shortcut answers exactly as the library', () => {
+  /** What the library says of `input`, through the contract's two readings. */
+  const library = (input: string) => {
+    const parsed = parseWithLibrary(input);
+    return { any: parsed?.e164 ?? null, mobile: parsed?.mobile ? parsed.e164 : null };
+  };
+  const shortcut = (input: string) => {
+    const e164 = canonicalMobile(input);
+    return e164 === null ? null : { any: e164, mobile: e164 };
+  };
+  /** The three canonical forms of eleven digits, which the shortcut reads. */
+  const forms = (eleven: string) => [eleven, `+86${eleven}`, `86${eleven}`];
+
+  /** When the shortcut answers, it is the library's answer; the public functions agree too. */
+  const agrees = (input: string) => {
+    const expected = library(input);
+    const fast = shortcut(input);
+    if (fast !== null) expect(fast).toEqual(expected);
+    expect(toE164(input)).toBe(expected.any);
+    expect(toMobileE164(input)).toBe(expected.mobile);
+    return fast !== null;
+  };
+
+  it('agrees on every four-digit leading range of eleven-digit numbers, in every form', () => {
+    // The metadata's mobile, carrier-code and international prefixes are decided by the leading
+    // digits: every 1XXX range, with suffixes of all zeros, all nines and a mixed one.
+    let taken = 0;
+    for (let lead = 1000; lead <= 1999; lead++) {
+      for (const tail of ['0000000', '9999999', '5038214']) {
+        for (const input of forms(`${lead}${tail}`)) if (agrees(input)) taken++;
+      }
+    }
+    // The shortcut must actually serve the common ranges, not fall back for everything.
+    expect(taken).toBeGreaterThan(1000);
+  });
+
+  it('agrees on every seven-digit range of the partly allocated mobile blocks', () => {
+    for (const prefix of ['1349', '1410', '1440', '1450', '1610', '1740', '1700', '1920']) {
+      for (let block = 0; block < 1000; block++) {
+        const eleven = `${prefix}${String(block).padStart(3, '0')}${String(block * 7919)
+          .slice(-4)
+          .padStart(4, '0')}`;
+        for (const input of forms(eleven)) agrees(input);
+      }
+    }
+  });
+
+  it('agrees on random digit strings and near-canonical shapes (property)', () => {
+    const near = fc.oneof(
+      digits(11, 11),
+      digits(10, 10).map((d) => `1${d}`),
+      nationalMobile,
+      nationalMobile.map((n) => `+86${n}`),
+      nationalMobile.map((n) => `86${n}`),
+      digits(11, 11).map((d) => `+86${d}`),
+      digits(11, 11).map((d) => `86${d}`),
+      digits(12, 14).map((d) => `+${d}`),
+      digits(10, 14),
+      nationalMobile.map((n) => ` ${n}`),
+      nationalMobile.map((n) => `+87${n.slice(0, 11)}`),
+      nationalMobile.map((n) => `+${n.slice(0, 2)}${n}`),
+      fc.string({ maxLength: 16 }),
+    );
+    fc.assert(
+      fc.property(near, (input) => void agrees(input)),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('reads no string of fewer than seven digits as a number, as the library does', () => {
+    // Every string of up to four digits, then random five- and six-digit ones.
+    for (let length = 0; length <= 4; length++) {
+      for (let n = 0; n < 10 ** length; n++) {
+        const input = String(n).padStart(length, '0');
+        expect(parseWithLibrary(input)).toBeNull();
+        expect(toE164(input)).toBeNull();
+      }
+    }
+    fc.assert(
+      fc.property(digits(5, 6), (input) => {
+        expect(parseWithLibrary(input)).toBeNull();
+        expect(toE164(input)).toBeNull();
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('answers a flat E.164 string, and the very input when it is already E.164', () => {
+    expect(canonicalMobile('13800138000')).toBe('+8613800138000');
+    expect(canonicalMobile('8613800138000')).toBe('+8613800138000');
+    const e164 = '+8613800138000';
+    expect(canonicalMobile(e164)).toBe(e164);
+    // Not canonical: left to the library (which may still accept it).
+    for (const input of [
+      '+86 138 0013 8000',
+      ' 13800138000',
+      '01012345678',
+      '12593800138',
+      '+8601380013800',
+    ]) {
+      expect(canonicalMobile(input)).toBeNull();
+    }
   });
 });
 

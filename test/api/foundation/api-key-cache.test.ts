@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createApiKeyService, TOKEN_CACHE_LIMIT } from '../../../src/services/api-keys.js';
+import { simulatedClock } from '../../../src/sim/clock.js';
+import type { ApiKeyRow } from '../../../src/store/api-key-repo.js';
+
+const ADMIN = 'admin-key-0123456789abcdef';
+
+/** The service over an in-memory repository (the raw-key cache is the service's own). */
+function service(rows: ApiKeyRow[] = []) {
+  const stored = [...rows];
+  const keys = createApiKeyService({
+    repo: { all: () => stored, insert: (row: ApiKeyRow) => void stored.push(row) } as never,
+    clock: simulatedClock(Date.UTC(2026, 0, 1)),
+    adminKey: ADMIN,
+    groupExists: () => true,
+  });
+  return { keys, stored };
+}
+
+describe('authenticate, with keys remembered by their raw text', () => {
+  it('answers the same principal on the first and on later requests', () => {
+    const { keys } = service();
+    const partner = keys.create({ name: 'p', groupIds: ['grp_a'] });
+    for (let i = 0; i < 3; i++) {
+      expect(keys.authenticate(ADMIN)?.kind).toBe('admin');
+      const principal = keys.authenticate(partner.key);
+      expect(principal).toMatchObject({ kind: 'partner', id: partner.id });
+      expect(principal?.canSee('grp_a')).toBe(true);
+      expect(principal?.canSee('grp_b')).toBe(false);
+    }
+  });
+
+  it('still refuses unknown keys and near misses of cached ones, however often they are tried', () => {
+    const { keys } = service();
+    const partner = keys.create({ name: 'p', groupIds: ['grp_a'] });
+    expect(keys.authenticate(partner.key)).not.toBeNull();
+    expect(keys.authenticate(ADMIN)).not.toBeNull();
+    const nearMisses = [
+      `${partner.key}x`,
+      partner.key.slice(0, -1),
+      partner.key.toUpperCase(),
+      ` ${partner.key}`,
+      `${ADMIN}0`,
+      ADMIN.slice(1),
+      '',
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const key of nearMisses) expect(keys.authenticate(key)).toBeNull();
+    }
+    fc.assert(
+      fc.property(fc.string({ maxLength: 64 }), (key) => {
+        if (key === ADMIN || key === partner.key) return;
+        expect(keys.authenticate(key)).toBeNull();
+        expect(keys.authenticate(key)).toBeNull();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('accepts a key created after the cache was filled, and keys loaded at start', () => {
+    const first = service();
+    const early = first.keys.create({ name: 'early', groupIds: ['grp_a'] });
+    expect(first.keys.authenticate(early.key)?.id).toBe(early.id);
+    const late = first.keys.create({ name: 'late', groupIds: ['grp_b'] });
+    expect(first.keys.authenticate(late.key)?.id).toBe(late.id);
+    expect(first.keys.authenticate(early.key)?.id).toBe(early.id);
+    // A restart reads the stored digests: the same keys authenticate, others do not.
+    const restarted = service(first.stored).keys;
+    expect(restarted.authenticate(early.key)?.id).toBe(early.id);
+    expect(restarted.authenticate(late.key)?.id).toBe(late.id);
+    expect(restarted.authenticate(`${late.key}x`)).toBeNull();
+  });
+
+  it('stays correct past its bound', () => {
+    const { keys } = service();
+    const created = Array.from({ length: TOKEN_CACHE_LIMIT + 5 }, (_, i) =>
+      keys.create({ name: `k${i}`, groupIds: [`grp_${i}`] }),
+    );
+    // Every key authenticates once (the cache overflows and starts again), then again.
+    for (const k of created) expect(keys.authenticate(k.key)?.id).toBe(k.id);
+    for (const k of [...created.slice(0, 10), ...created.slice(-10)]) {
+      expect(keys.authenticate(k.key)?.id).toBe(k.id);
+      expect(keys.authenticate(`${k.key}!`)).toBeNull();
+    }
+  });
+});
