@@ -2,26 +2,35 @@
  * `npm run bench`: every benchmark in one run, a table against the targets, and JSON results.
  *
  *   npx tsx bench/run.ts [--members 100000] [--groups 1000] [--duration 10] [--profile]
- *                        [--skip-engines]
+ *                        [--skip-engines] [--skip-conference] [--skip-load] [--load-duration 5]
  *
  * 1. bench/route-http.ts (imported): `POST /v1/route` on the real app with 100k members loaded
  *    from SQLite vs a bare Fastify baseline, under autocannon -c 50; the same with every group's
  *    ringback policies installed, and without again; the directory load time; in-process
  *    decisions/s over the same requests.
- * 2. bench/route-engine.ts and 3. bench/ringback-engine.ts: they run on import and export
- *    nothing, so they run as child processes (`tsx`) and their JSON in bench/results/ is read.
+ * 2. bench/route-engine.ts, 3. bench/ringback-engine.ts and 4. bench/switchboard-search.ts:
+ *    they run on import and export nothing, so they run as child processes (`tsx`) and their
+ *    JSON in bench/results/ is read.
+ * 5. bench/conference-http.ts (imported): 1,000 active conferences of 20 joined legs, control
+ *    actions over HTTP at -c 50 (issue 6: p99 ≤ 5 ms).
+ * 6. bench/load/profiles.ts (imported): baseline, route, SMS, a full call with its CDR and
+ *    conference control, each at -c 50 and at a fixed offered rate; JSON + HTML report.
  *
  * Targets (DESIGN.md, reference 2-core machine): route ≥ 90 % of the baseline in the same run
  * with p99 ≤ 5 ms; the route with ringback on within 5 % of without; ≥ 1M decisions/s
  * in-process (and ≥ 1M ringback resolutions/s, that bench's own target); the directory of 100k
  * members loads in < 3 s.
- * Writes bench/results/<timestamp>.json and bench/results/latest.json. Takes about 2 minutes.
+ * Writes bench/results/<timestamp>.json, bench/results/latest.json and the load profiles'
+ * bench/results/load-profiles-latest.{json,html}. Takes about 8 minutes.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type ConferenceHttpReport, runConferenceHttp } from './conference-http.js';
+import { runLoadProfiles } from './load/profiles.js';
+import { type LoadReport, writeReport } from './load/report.js';
 import { optionsFromArgs, printProfile, type RouteHttpReport, runRouteHttp } from './route-http.js';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -35,6 +44,10 @@ const TARGETS = {
   /** Issue 5: the route with ringback on within 5 % of its throughput without. */
   ringbackHttpRatio: 0.95,
   directoryLoadMs: 3_000,
+  /** Issue 4: operator directory search on a 10,000-member group ("fast"): p99 under 1 ms. */
+  directorySearchP99Us: 1_000,
+  /** Issue 6: a conference control action over HTTP at 50 connections. */
+  conferenceP99Ms: 5,
 };
 
 interface Row {
@@ -174,7 +187,63 @@ function ringbackRows(child: ChildBench): Row[] {
   }));
 }
 
+function searchRows(child: ChildBench): Row[] {
+  if (!child.ok || !child.json) {
+    return [
+      { bench: child.script, value: child.error ?? 'failed', p50: '', p99: '', target: '', pass: false },
+    ];
+  }
+  const json = child.json as {
+    members: number;
+    buildMs: number;
+    queriesPerSecond: number;
+    results: Array<{ name: string; p50Us: number; p99Us: number }>;
+  };
+  const worstP99 = Math.max(...json.results.map((r) => r.p99Us));
+  return [
+    {
+      bench: `switchboard directory search (${fmt(json.members)} members, index ${json.buildMs} ms)`,
+      value: `${fmt(json.queriesPerSecond)} queries/s`,
+      p50: '',
+      p99: `${worstP99} µs (worst kind)`,
+      target: `p99 < ${fmt(TARGETS.directorySearchP99Us)} µs`,
+      pass: worstP99 < TARGETS.directorySearchP99Us,
+    },
+  ];
+}
+
+function conferenceRows(r: ConferenceHttpReport): Row[] {
+  return r.cases.map((c) => ({
+    bench: `conference control: ${c.name} (${fmt(r.setup.conferences)} × ${r.options.legs} legs)`,
+    value: `${fmt(c.requestsPerSecond)} req/s`,
+    p50: `${c.latencyMs.p50} ms`,
+    p99: `${c.latencyMs.p99} ms`,
+    target: `p99 ≤ ${TARGETS.conferenceP99Ms} ms`,
+    pass: c.latencyMs.p99 <= TARGETS.conferenceP99Ms && c.non2xx === 0,
+  }));
+}
+
+function loadRows(r: LoadReport): Row[] {
+  const baseline = r.cases.find((c) => c.endpoint === 'baseline' && c.mode === 'concurrency');
+  return r.cases.map((c) => ({
+    bench: `load profile: ${c.name}`,
+    value: `${fmt(c.result.requestsPerSecond)} req/s`,
+    p50: `${c.result.latencyMs.p50} ms`,
+    p99: `${c.result.latencyMs.p99} ms`,
+    target:
+      baseline && c !== baseline && c.mode === 'concurrency'
+        ? `${pct(c.result.requestsPerSecond / baseline.result.requestsPerSecond)} of baseline`
+        : '',
+    pass: null,
+  }));
+}
+
 const args = process.argv.slice(2);
+const argValue = (name: string, fallback: number) => {
+  const at = args.indexOf(name);
+  const value = at === -1 ? Number.NaN : Number(args[at + 1]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+};
 const startedAt = new Date();
 const loadBefore = os.loadavg();
 if (loadBefore[0]! > 0.5) {
@@ -183,24 +252,44 @@ if (loadBefore[0]! > 0.5) {
   );
 }
 
-console.log('\n== 1/3 route over HTTP (bench/route-http.ts)');
+console.log('\n== 1/6 route over HTTP (bench/route-http.ts)');
 const routeHttp = await runRouteHttp(optionsFromArgs(args));
 if (routeHttp.profile) printProfile(routeHttp.profile);
 if (routeHttp.baselineProfile) printProfile(routeHttp.baselineProfile, 'the bare baseline');
 
 let routeEngine: ChildBench | null = null;
 let ringbackEngine: ChildBench | null = null;
+let directorySearch: ChildBench | null = null;
 if (!args.includes('--skip-engines')) {
-  console.log('\n== 2/3 route engine in-process (bench/route-engine.ts)');
+  console.log('\n== 2/6 route engine in-process (bench/route-engine.ts)');
   routeEngine = await runChild('route-engine.ts', 'route-engine.json');
-  console.log('\n== 3/3 ringback engine in-process (bench/ringback-engine.ts)');
+  console.log('\n== 3/6 ringback engine in-process (bench/ringback-engine.ts)');
   ringbackEngine = await runChild('ringback-engine.ts', 'ringback-engine.json');
+  console.log('\n== 4/6 switchboard directory search in-process (bench/switchboard-search.ts)');
+  directorySearch = await runChild('switchboard-search.ts', 'switchboard-search.json');
+}
+
+let conference: ConferenceHttpReport | null = null;
+if (!args.includes('--skip-conference')) {
+  console.log('\n== 5/6 conference control over HTTP (bench/conference-http.ts)');
+  conference = await runConferenceHttp();
+}
+
+let load: LoadReport | null = null;
+if (!args.includes('--skip-load')) {
+  console.log('\n== 6/6 load profiles (bench/load/profiles.ts)');
+  load = await runLoadProfiles({ durationSeconds: argValue('--load-duration', 5), warmupSeconds: 1 });
+  const written = writeReport(load, RESULTS_DIR, 'load-profiles-latest');
+  console.log(`written ${path.relative(process.cwd(), written.html)}`);
 }
 
 const rows = [
   ...routeRows(routeHttp),
   ...(routeEngine ? engineRows(routeEngine) : []),
   ...(ringbackEngine ? ringbackRows(ringbackEngine) : []),
+  ...(directorySearch ? searchRows(directorySearch) : []),
+  ...(conference ? conferenceRows(conference) : []),
+  ...(load ? loadRows(load) : []),
 ];
 const finishedAt = new Date();
 const elapsedSeconds = Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000);
@@ -241,6 +330,9 @@ const report = {
   routeHttp,
   routeEngine,
   ringbackEngine,
+  directorySearch,
+  conference,
+  load,
 };
 mkdirSync(RESULTS_DIR, { recursive: true });
 const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
