@@ -21,6 +21,7 @@ import {
   type RingbackSchedule,
   resolveRingback,
 } from '../src/engines/ringback/index.js';
+import { prng } from './fixtures/directory.js';
 
 const GROUPS = 1_000;
 const POLICIES_PER_GROUP = 50;
@@ -34,17 +35,7 @@ const ZONES = ['Asia/Shanghai', 'Asia/Shanghai', 'Asia/Shanghai', 'America/New_Y
 const YEAR_START = Date.UTC(2025, 11, 31, 16); // 2026-01-01 00:00 in Shanghai
 const YEAR_MS = 365 * 86_400_000;
 
-/** mulberry32: a seeded PRNG, so every run measures the same work. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+// A seeded PRNG (the fixtures' mulberry32), so every run measures the same work.
 const random = prng(20_260_101);
 const int = (n: number) => Math.floor(random() * n);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;

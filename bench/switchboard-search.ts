@@ -18,23 +18,14 @@ import {
   type DirectoryEntry,
   searchDirectory,
 } from '../src/engines/switchboard/directory-search.js';
+import { prng } from './fixtures/directory.js';
 
 const MEMBERS = 10_000;
 const QUERIES = 10_000;
 const LIMIT = 20;
 const BUILDS = 5;
 
-/** mulberry32: a seeded PRNG, so every run measures the same work. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+// A seeded PRNG (the fixtures' mulberry32), so every run measures the same work.
 const random = prng(20_261_124);
 const int = (n: number) => Math.floor(random() * n);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;

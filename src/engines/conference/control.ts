@@ -51,8 +51,9 @@ export function invite(
   return undefined;
 }
 
-export function pushInvitee(draft: Draft, invitee: Invitee, role: Participant['role']): Participant {
-  const participant: Participant = {
+/** A participant as invited: not yet dialled, never joined. */
+export function invitedParticipant(invitee: Invitee, role: Participant['role']): Participant {
+  return {
     ...invitee,
     role,
     state: 'invited',
@@ -64,6 +65,10 @@ export function pushInvitee(draft: Draft, invitee: Invitee, role: Participant['r
     legs: [],
     keys: '',
   };
+}
+
+export function pushInvitee(draft: Draft, invitee: Invitee, role: Participant['role']): Participant {
+  const participant = invitedParticipant(invitee, role);
   draft.conference.participants.push(participant);
   return participant;
 }

@@ -1,5 +1,6 @@
+import { invitedParticipant as invited } from './control.js';
 import { iso, joinedCount } from './draft.js';
-import type { Conference, ConferenceEvent, DialInAnswer, Invitee, Participant } from './types.js';
+import type { Conference, ConferenceEvent, DialInAnswer, Invitee } from './types.js';
 
 export interface NewConference {
   id: string;
@@ -14,19 +15,6 @@ export interface NewConference {
   durationMinutes: number | null;
   invitees: Invitee[];
 }
-
-const invited = (invitee: Invitee, role: Participant['role']): Participant => ({
-  ...invitee,
-  role,
-  state: 'invited',
-  muted: false,
-  callId: null,
-  joinedAtMs: null,
-  leftAtMs: null,
-  cause: null,
-  legs: [],
-  keys: '',
-});
 
 /**
  * A new conference, not yet started: the host and the participants invited. The service starts
