@@ -3,18 +3,38 @@
  *
  *   npm run bench:load [-- --duration S --warmup S --connections C --rate N --members N --only route,call]
  *   npm run load -- --record FILE --url U --key K [--duration S --rate N --seed N --groups N]
+ *   npm run load -- --record FILE --scenario FILE_OR_DIR [--url U --key K]
  *   npm run load -- --replay FILE --url U [--key K] --rate N --duration S [--connections C --warmup S]
  *
  * Profiles and replays write bench/results/<name>-<timestamp>.{json,html} and
  * bench/results/<name>-latest.{json,html} (git-ignored). See bench/load/*.ts.
  */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { recordingTarget } from '../bench/load/capture.js';
 import { runLoadProfiles } from '../bench/load/profiles.js';
-import { readRecordFile, writeRecordFile } from '../bench/load/record-file.js';
+import { type RecordLine, readRecordFile, writeRecordFile } from '../bench/load/record-file.js';
 import { recordTraffic, replayRecords } from '../bench/load/replay.js';
 import { caseLine, type LoadReport, writeReport } from '../bench/load/report.js';
+
+import { buildApp } from '../src/app.js';
+import { parseScenarioText } from '../src/sim/scenario/parse.js';
+import { runScenario } from '../src/sim/scenario/runner.js';
+import { inProcessTarget, urlTarget } from '../src/sim/scenario/transport.js';
+
+/** Scenario files named, or the `.yaml`/`.yml` files of folders named, in name order. */
+function scenarioFiles(paths: string[]): string[] {
+  return paths.flatMap((p) =>
+    statSync(p).isDirectory()
+      ? readdirSync(p)
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort()
+          .map((f) => path.join(p, f))
+      : [p],
+  );
+}
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bench', 'results');
 
@@ -22,6 +42,7 @@ const { values } = parseArgs({
   options: {
     profiles: { type: 'boolean', default: false },
     record: { type: 'string' },
+    scenario: { type: 'string', multiple: true },
     replay: { type: 'string' },
     url: { type: 'string' },
     key: { type: 'string', default: process.env.ADMIN_API_KEY ?? '' },
@@ -54,7 +75,25 @@ function save(report: LoadReport, name: string) {
   console.log(`wrote ${files.json}\nwrote ${files.html}`);
 }
 
-if (values.record) {
+if (values.record && values.scenario) {
+  // Capture: run the scenarios against the target (in-process without --url) and write down
+  // the route, SMS and call requests they send. Replay them against the service that holds the
+  // data the scenarios created, i.e. record with the same --url.
+  const target = values.url ? urlTarget(values.url, values.key) : inProcessTarget(buildApp);
+  const lines: RecordLine[] = [];
+  const recording = recordingTarget(target, lines);
+  for (const file of scenarioFiles(values.scenario)) {
+    const report = await runScenario(parseScenarioText(readFileSync(file, 'utf8'), file), {
+      target: recording,
+      file,
+    });
+    console.log(`${report.passed ? '✓' : '✗'} ${report.name} (${file})`);
+  }
+  writeRecordFile(values.record, lines);
+  console.log(
+    `recorded ${lines.length} requests in ${new Set(lines.map((l) => l.flow)).size} flows to ${values.record}`,
+  );
+} else if (values.record) {
   if (!values.url) throw new Error('--record needs --url (and --key) of the service to read members from');
   const lines = await recordTraffic({
     url: values.url,
