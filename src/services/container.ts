@@ -1,5 +1,6 @@
 import type { Db } from '../../db/index.js';
 import type { Config } from '../config.js';
+import { nameKeys } from '../domain/name-keys.js';
 import type { Clock } from '../sim/clock.js';
 import { createApiKeyRepo } from '../store/api-key-repo.js';
 import { createBillingRepo } from '../store/billing-repo.js';
@@ -49,6 +50,9 @@ export function createServices(deps: {
   const memberRepo = createMemberRepo(db);
   const vpnRepo = createVpnRepo(db);
   const switchboardRepo = createSwitchboardRepo(db);
+
+  // Search keys made by an older version of nameKeys are recomputed before the directory loads.
+  memberRepo.rekeyNames(nameKeys);
 
   const directoryStore = createDirectoryStore(deps.config.conferenceAccessNumber);
   directoryStore.load({

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/index.js';
-import { members } from '../../db/schema.js';
-import { normaliseQuery } from '../domain/name-keys.js';
+import { members, settings } from '../../db/schema.js';
+import { NAME_KEYS_VERSION, type NameKeys, normaliseQuery } from '../domain/name-keys.js';
 import { likeEscape, type PageRequest } from './pagination.js';
 
 export type MemberRow = typeof members.$inferSelect;
@@ -26,6 +26,41 @@ export function createMemberRepo(db: Db) {
     byId: (id: string): MemberRow | undefined => byId.get({ id }),
     byMsisdn: (msisdn: string): MemberRow | undefined => byMsisdn.get({ msisdn }),
     all: (): MemberRow[] => db.select().from(members).all(),
+
+    /**
+     * Recomputes every member's search keys when they were made by an older version of
+     * `nameKeys` (once, at start, in one transaction); answers how many rows changed.
+     */
+    rekeyNames(keysOf: (name: string) => NameKeys): number {
+      const key = 'name_keys_version';
+      const stored = db.select().from(settings).where(eq(settings.key, key)).get();
+      if (stored?.value === String(NAME_KEYS_VERSION)) return 0;
+      let changed = 0;
+      db.transaction((tx) => {
+        for (const row of tx
+          .select({
+            id: members.id,
+            name: members.name,
+            namePinyin: members.namePinyin,
+            nameInitials: members.nameInitials,
+          })
+          .from(members)
+          .all()) {
+          const keys = keysOf(row.name);
+          if (keys.pinyin === row.namePinyin && keys.initials === row.nameInitials) continue;
+          tx.update(members)
+            .set({ namePinyin: keys.pinyin, nameInitials: keys.initials })
+            .where(eq(members.id, row.id))
+            .run();
+          changed++;
+        }
+        tx.insert(settings)
+          .values({ key, value: String(NAME_KEYS_VERSION) })
+          .onConflictDoUpdate({ target: settings.key, set: { value: String(NAME_KEYS_VERSION) } })
+          .run();
+      });
+      return changed;
+    },
     byGroup: (groupId: string): MemberRow[] =>
       db.select().from(members).where(eq(members.groupId, groupId)).all(),
     list(groupId: string, filter: MemberFilter, page: PageRequest): MemberRow[] {

@@ -126,3 +126,12 @@ describe('time zones', () => {
     expect(canonicalTimezone('')).toBeNull();
   });
 });
+
+describe('ü in names and queries', () => {
+  it('is written v, as Chinese keyboards type it', () => {
+    expect(nameKeys('吕布')).toEqual({ pinyin: 'lvbu', initials: 'lb' });
+    expect(nameKeys('女娲')).toEqual({ pinyin: 'nvwa', initials: 'nw' });
+    expect(nameKeys('张兰')).toEqual({ pinyin: 'zhanglan', initials: 'zl' });
+    expect(normaliseQuery('Lü Bu')).toBe('lvbu');
+  });
+});
