@@ -28,9 +28,10 @@ export function createMessageService(deps: {
 }) {
   const { repo, directory } = deps;
 
-  const views = (rows: MessageRow[]) => {
+  /** The view maker of `rows`, with their recipients (read in one query unless given). */
+  const views = (rows: MessageRow[], given?: RecipientRow[]) => {
     const recipients = new Map<string, Array<{ msisdn: string; memberId?: string }>>();
-    for (const r of repo.recipientsOf(rows.map((row) => row.id))) {
+    for (const r of given ?? repo.recipientsOf(rows.map((row) => row.id))) {
       const list = recipients.get(r.messageId) ?? [];
       list.push(r.memberId ? { msisdn: r.msisdn, memberId: r.memberId } : { msisdn: r.msisdn });
       recipients.set(r.messageId, list);
@@ -49,7 +50,7 @@ export function createMessageService(deps: {
 
   const store = (row: MessageRow, recipients: RecipientRow[]) => {
     repo.insert(row, recipients);
-    return views([row])(row);
+    return views([row], recipients)(row);
   };
 
   return {

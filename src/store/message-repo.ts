@@ -14,9 +14,26 @@ export interface MessageFilter {
 }
 
 export function createMessageRepo(db: Db) {
+  // Prepared statements: every SMS writes here (drizzle's builder costs more per statement).
+  const insertMessage = db.$client.prepare(
+    `INSERT INTO messages (id, from_number, to_dialled, text, at, sender_display, group_id, kind)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertRecipient = db.$client.prepare(
+    'INSERT INTO message_recipients (message_id, msisdn, member_id, group_id) VALUES (?, ?, ?, ?)',
+  );
   const insert = db.$client.transaction((row: MessageRow, recipients: RecipientRow[]) => {
-    db.insert(messages).values(row).run();
-    if (recipients.length > 0) db.insert(messageRecipients).values(recipients).run();
+    insertMessage.run(
+      row.id,
+      row.fromNumber,
+      row.toDialled,
+      row.text,
+      row.at,
+      row.senderDisplay,
+      row.groupId,
+      row.kind,
+    );
+    for (const r of recipients) insertRecipient.run(r.messageId, r.msisdn, r.memberId, r.groupId);
   });
   return {
     /** A message and its recipients in one transaction. */
