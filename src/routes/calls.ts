@@ -82,6 +82,23 @@ const CallAction = z
 
 const CallParams = z.object({ callId: Id });
 
+/** The engine's input from a validated action body (the schema guarantees digits and target). */
+function callInputOf(body: z.output<typeof CallAction>): CallInput {
+  switch (body.action) {
+    case 'dtmf':
+      return { action: 'dtmf', digits: body.digits! };
+    case 'transfer': {
+      const { extension, memberId } = body.target!;
+      return {
+        action: 'transfer',
+        target: extension !== undefined ? { extension } : { memberId: memberId! },
+      };
+    }
+    default:
+      return { action: body.action };
+  }
+}
+
 const routes: FastifyPluginAsyncZod = async (app) => {
   const { calls, directory } = app.services;
   const tags = ['calls'];
@@ -118,21 +135,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const { action, digits, target, at } = request.body;
-      const input = (
-        action === 'dtmf'
-          ? { action, digits }
-          : action === 'transfer'
-            ? {
-                action,
-                target:
-                  target?.extension !== undefined
-                    ? { extension: target.extension }
-                    : { memberId: target!.memberId! },
-              }
-            : { action }
-      ) as CallInput;
-      return callView(calls.act(request.params.callId, input, at, request.principal));
+      const body = request.body;
+      return callView(calls.act(request.params.callId, callInputOf(body), body.at, request.principal));
     },
   );
 

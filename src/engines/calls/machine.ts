@@ -172,8 +172,13 @@ export class Draft {
     this.effects.push({ kind: 'write_cdr' });
   }
 
+  /** The call and its effects, for a start that cannot be refused. */
+  result(): { call: Call; effects: CallEffect[] } {
+    return { call: this.call, effects: this.effects };
+  }
+
   done(): CallTransition {
-    return { ok: true, call: this.call, effects: this.effects };
+    return { ok: true, ...this.result() };
   }
 }
 

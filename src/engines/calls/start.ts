@@ -58,7 +58,7 @@ export function startCall(
   if (decision.decision === 'reject') {
     draft.play('announcement', PROMPTS.rejected[decision.reason] ?? PROMPTS.refusedDefault);
     draft.end(decision.reason);
-    return draft.done() as { call: Call; effects: CallEffect[] };
+    return draft.result();
   }
 
   if (decision.decision === 'ivr' && decision.callType === 'switchboard_inbound') {
@@ -77,7 +77,7 @@ export function startCall(
         },
       );
       draft.play('prompt', switchboard.menu.prompt);
-      return draft.done() as { call: Call; effects: CallEffect[] };
+      return draft.result();
     }
   }
 
@@ -87,7 +87,7 @@ export function startCall(
     call.ivr = { kind: 'conference_pin', attempts: 0 };
     draft.event('answered', { by: 'conference_bridge' });
     draft.play('prompt', PROMPTS.conferencePin);
-    return draft.done() as { call: Call; effects: CallEffect[] };
+    return draft.result();
   }
 
   // connect and emergency: the target rings; a member's caller hears its ringback.
@@ -99,7 +99,7 @@ export function startCall(
     ringback: decision.ringback,
   });
   draft.effects.push({ kind: 'alert', party });
-  return draft.done() as { call: Call; effects: CallEffect[] };
+  return draft.result();
 }
 
 export interface ConferenceLeg {
@@ -152,6 +152,5 @@ export function startConferenceLeg(
   draft.event('dialing', { conferenceId: leg.conferenceId, participantId: leg.participantId });
   draft.event('ringing', { msisdn: leg.to.msisdn, ringback: null });
   draft.effects.push({ kind: 'alert', party: { ...leg.to } });
-  const { call, effects } = draft;
-  return { call, effects };
+  return draft.result();
 }
