@@ -322,6 +322,24 @@ export const calls = sqliteTable(
   ],
 );
 
+/**
+ * A call's event log, append-only: an action writes only the events it added (an announcement
+ * on a conference leg is one row), while the call's row holds its state without the log.
+ * WITHOUT ROWID (in the migration): a row lives in its primary key's b-tree, one page per write.
+ */
+export const callEvents = sqliteTable(
+  'call_events',
+  {
+    callId: text('call_id')
+      .notNull()
+      .references(() => calls.id, { onDelete: 'cascade' }),
+    /** The event's index in the call's log, from 0. */
+    seq: integer('seq').notNull(),
+    event: text('event', { mode: 'json' }).$type<unknown>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.callId, t.seq] })],
+);
+
 /** Call detail records: exactly one per ended call, written in the transaction that ends it. */
 export const cdrs = sqliteTable(
   'cdrs',
@@ -429,7 +447,24 @@ export const conferenceGroups = sqliteTable(
   ],
 );
 
-/** A conference's event log, in order; each row the whole event. */
+/**
+ * A conference's participants, one row each in the room's order (participants are only ever
+ * appended): a mute rewrites one small row, not the whole room. WITHOUT ROWID (in the
+ * migration): the row lives in its primary key's b-tree, one page per write.
+ */
+export const conferenceParticipants = sqliteTable(
+  'conference_participants',
+  {
+    conferenceId: text('conference_id')
+      .notNull()
+      .references(() => conferences.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    document: text('document', { mode: 'json' }).$type<unknown>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conferenceId, t.position] })],
+);
+
+/** A conference's event log, append-only, in order; each row the whole event (WITHOUT ROWID since 0006). */
 export const conferenceEvents = sqliteTable(
   'conference_events',
   {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { type Db, openDatabase } from '../db/index.js';
+import { checkpointInBackground, type Db, openDatabase } from '../db/index.js';
 import type { Config } from './config.js';
 import authPlugin from './http/auth.js';
 import idempotencyPlugin from './http/idempotency.js';
@@ -74,6 +74,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.setSerializerCompiler(serializerCompiler);
 
   const db = openDatabase(config.dataDir);
+  const checkpointer = checkpointInBackground(db, config.dataDir, (message) =>
+    app.log.error({ message }, 'background checkpoint failed'),
+  );
   const clock = options.clock ?? (config.clock === 'simulated' ? simulatedClock() : realClock());
   const adminKey = options.adminKey ?? config.adminApiKey ?? randomBytes(24).toString('base64url');
   const services = createServices({
@@ -89,6 +92,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.addHook('onClose', async () => {
     services.calls.stop();
     services.conferences.stop();
+    await checkpointer?.stop();
     db.$client.close();
   });
 

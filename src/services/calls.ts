@@ -136,7 +136,8 @@ export function createCallService(deps: {
     }
     const cdr = effects.some((e) => e.kind === 'write_cdr') ? cdrOf(call) : null;
     if (cdr !== null) call.cdrId = cdr.id;
-    repo.save(call, cdr, clock.now());
+    // What memory holds is what was last committed: only the events after it are new.
+    repo.save(call, cdr, active.get(call.id)?.events.length ?? 0, clock.now());
     if (call.state === 'ended') active.delete(call.id);
     else active.set(call.id, call);
     disarm(call.id);
@@ -305,7 +306,7 @@ export function createCallService(deps: {
       const call = latestOf(callId);
       if (call.state === 'ended') return call;
       const noted = noteOnCall(call, atMs, type, detail);
-      repo.save(noted, null, clock.now());
+      repo.appendEvents(noted, call.events.length);
       active.set(noted.id, noted);
       return noted;
     },

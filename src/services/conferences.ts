@@ -130,7 +130,7 @@ export function createConferenceService(deps: {
     if (before === conference && events.length === 0 && effects.length === 0) return conference;
     const known = before === null ? new Set<string>() : involvedGroups(before);
     const added = [...involvedGroups(conference)].filter((g) => !known.has(g));
-    repo.save(conference, events, added, clock.now());
+    repo.save(before, conference, events, added, clock.now());
     remember(conference);
     for (const effect of effects) {
       try {

@@ -1,7 +1,8 @@
-import { and, asc, eq, gt, inArray, ne, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/index.js';
-import { calls, cdrs } from '../../db/schema.js';
+import { callEvents, calls, cdrs } from '../../db/schema.js';
 import type { Call, CallState } from '../engines/calls/types.js';
+import { groupBy } from './group-by.js';
 import type { PageRequest } from './pagination.js';
 
 export type CdrRow = typeof cdrs.$inferSelect;
@@ -15,14 +16,17 @@ export interface CallFilter {
 }
 
 /**
- * Calls as documents: one row per call, rewritten on every acknowledged action, so a restart
- * (graceful or not) resumes each call from its last acknowledged state. The row that ends a
- * call and its CDR are written in one transaction.
+ * Calls as a state row plus an append-only event log. Each acknowledged action rewrites the
+ * call's row (its state, without the log) and appends only the events it added; an
+ * announcement on a leg (`appendEvents`) is a single row. A restart (graceful or not) resumes
+ * each call from its last acknowledged state. The row that ends a call and its CDR are written
+ * in one transaction.
  */
 export function createCallRepo(db: Db) {
-  // A prepared upsert: every acknowledged action rewrites its call, so this is the calls' hot
-  // write (drizzle's query builder costs several times more per statement here).
-  const upsertCall = db.$client.prepare(
+  const client = db.$client;
+  // Prepared statements: these are the calls' hot writes (drizzle's query builder costs
+  // several times more per statement here).
+  const upsertCall = client.prepare(
     `INSERT INTO calls (id, state, call_type, caller_group_id, callee_group_id, switchboard_id, conference_id,
        document, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -31,7 +35,23 @@ export function createCallRepo(db: Db) {
        switchboard_id = excluded.switchboard_id, conference_id = excluded.conference_id,
        document = excluded.document, updated_at = excluded.updated_at`,
   );
-  const upsert = (call: Call, nowMs: number) => {
+  const insertEvent = client.prepare('INSERT INTO call_events (call_id, seq, event) VALUES (?, ?, ?)');
+  const selectCall = client.prepare('SELECT document FROM calls WHERE id = ?').pluck();
+  const selectEvents = client.prepare('SELECT event FROM call_events WHERE call_id = ? ORDER BY seq').pluck();
+  const selectUnfinishedEvents = client.prepare(
+    `SELECT e.call_id AS callId, e.event FROM call_events e JOIN calls c ON c.id = e.call_id
+     WHERE c.state <> 'ended' ORDER BY e.call_id, e.seq`,
+  );
+
+  const append = (call: Call, from: number) => {
+    const events = call.events;
+    for (let seq = from; seq < events.length; seq++) {
+      insertEvent.run(call.id, seq, JSON.stringify(events[seq]));
+    }
+  };
+  const save = client.transaction((call: Call, cdr: CdrRow | null, eventsWritten: number, nowMs: number) => {
+    if (cdr !== null) db.insert(cdrs).values(cdr).run();
+    const { events: _log, ...state } = call;
     upsertCall.run(
       call.id,
       call.state,
@@ -40,34 +60,72 @@ export function createCallRepo(db: Db) {
       call.calleeGroupId,
       call.switchboardId ?? null,
       call.conferenceId ?? null,
-      JSON.stringify(call),
+      JSON.stringify(state),
       call.startedAtMs,
       nowMs,
     );
-  };
-  const save = db.$client.transaction((call: Call, cdr: CdrRow | null, nowMs: number) => {
-    if (cdr !== null) db.insert(cdrs).values(cdr).run();
-    upsert(call, nowMs);
+    append(call, eventsWritten);
   });
 
+  /** A call from its row and its log. */
+  const hydrate = (document: unknown, log: string[]): Call => {
+    const call = (typeof document === 'string' ? JSON.parse(document) : document) as Call;
+    call.events = log.map((event) => JSON.parse(event));
+    // An appended announcement moves the call's clock without rewriting its row.
+    const last = call.events[call.events.length - 1];
+    if (last !== undefined) call.lastAtMs = Math.max(call.lastAtMs, Date.parse(last.at));
+    return call;
+  };
+  const withLogs = (documents: { id: string; document: unknown }[]): Call[] => {
+    if (documents.length === 0) return [];
+    const logs = groupBy(
+      db
+        .select({ callId: callEvents.callId, event: sql<string>`${callEvents.event}` })
+        .from(callEvents)
+        .where(
+          inArray(
+            callEvents.callId,
+            documents.map((d) => d.id),
+          ),
+        )
+        .orderBy(asc(callEvents.callId), asc(callEvents.seq))
+        .all(),
+      (row) => row.callId,
+      (row) => row.event,
+    );
+    return documents.map((d) => hydrate(d.document, logs.get(d.id) ?? []));
+  };
+
   return {
-    /** The call, and its CDR when this write ends it, in one transaction. */
-    save: (call: Call, cdr: CdrRow | null, nowMs: number) => save(call, cdr, nowMs),
+    /**
+     * The call, its events from index `eventsWritten` on (those before are already stored), and
+     * its CDR when this write ends it, in one transaction.
+     */
+    save: (call: Call, cdr: CdrRow | null, eventsWritten: number, nowMs: number) =>
+      save(call, cdr, eventsWritten, nowMs),
+
+    /** Appends the call's events from index `from` on, leaving its row as it is. */
+    appendEvents: (call: Call, from: number) => append(call, from),
 
     get(id: string): Call | undefined {
-      const row = db.select({ document: calls.document }).from(calls).where(eq(calls.id, id)).get();
-      return row?.document as Call | undefined;
+      const document = selectCall.get(id) as string | undefined;
+      return document === undefined ? undefined : hydrate(document, selectEvents.all(id) as string[]);
     },
 
     /** Calls not yet ended: loaded into memory at start. */
     unfinished(): Call[] {
+      const logs = groupBy(
+        selectUnfinishedEvents.iterate() as Iterable<{ callId: string; event: string }>,
+        (row) => row.callId,
+        (row) => row.event,
+      );
       return db
-        .select({ document: calls.document })
+        .select({ id: calls.id, document: calls.document })
         .from(calls)
         .where(ne(calls.state, 'ended'))
         .orderBy(asc(calls.id))
         .all()
-        .map((row) => row.document as Call);
+        .map((row) => hydrate(row.document, logs.get(row.id) ?? []));
     },
 
     /** Oldest first (ids are creation-ordered). */
@@ -82,14 +140,15 @@ export function createCallRepo(db: Db) {
         const groups = [...filter.scope];
         where.push(or(inArray(calls.callerGroupId, groups), inArray(calls.calleeGroupId, groups)));
       }
-      return db
-        .select({ document: calls.document })
-        .from(calls)
-        .where(and(...where))
-        .orderBy(asc(calls.id))
-        .limit(page.limit + 1)
-        .all()
-        .map((row) => row.document as Call);
+      return withLogs(
+        db
+          .select({ id: calls.id, document: calls.document })
+          .from(calls)
+          .where(and(...where))
+          .orderBy(asc(calls.id))
+          .limit(page.limit + 1)
+          .all(),
+      );
     },
   };
 }

@@ -1,7 +1,8 @@
 import { and, asc, eq, gt, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/index.js';
-import { conferenceEvents, conferenceGroups, conferences } from '../../db/schema.js';
+import { conferenceEvents, conferenceGroups, conferenceParticipants, conferences } from '../../db/schema.js';
 import type { Conference, ConferenceEvent, ConferenceState } from '../engines/conference/types.js';
+import { groupBy } from './group-by.js';
 import type { PageRequest } from './pagination.js';
 
 export interface ConferenceFilter {
@@ -19,10 +20,13 @@ export interface ConferenceUsage {
 }
 
 /**
- * Conferences as documents: one row per conference, rewritten on every acknowledged change,
- * with its new events and any newly involved group in the same transaction, so a restart
- * (graceful or not) resumes each room from its last acknowledged state. The writes are
- * prepared statements: control actions write on every request.
+ * Conferences as a header row, one row per participant and an append-only event log, so that a
+ * control action writes only what it changed: a mute is one participant row and one event, not
+ * the whole room. The header (state, PIN, lock, times, …) is rewritten only when it changes;
+ * the room's event count and clock are read back from its log. Every write of a transition is
+ * in one transaction, so a restart (graceful or not) resumes each room from its last
+ * acknowledged state. The writes are prepared statements: control actions write on every
+ * request.
  */
 export function createConferenceRepo(db: Db) {
   const client = db.$client;
@@ -33,27 +37,37 @@ export function createConferenceRepo(db: Db) {
        ended_at = excluded.ended_at, participant_minutes = excluded.participant_minutes,
        charge_fen = excluded.charge_fen, document = excluded.document, updated_at = excluded.updated_at`,
   );
+  const upsertParticipant = client.prepare(
+    `INSERT INTO conference_participants (conference_id, position, document) VALUES (?, ?, ?)
+     ON CONFLICT (conference_id, position) DO UPDATE SET document = excluded.document`,
+  );
   const insertEvent = client.prepare(
     'INSERT INTO conference_events (conference_id, seq, event) VALUES (?, ?, ?)',
   );
   const insertGroup = client.prepare(
     'INSERT OR IGNORE INTO conference_groups (conference_id, group_id) VALUES (?, ?)',
   );
-  // A control action changes only the document: rewriting the indexed columns too would cost
-  // their index updates on every mute. What was last written of them is remembered per room.
-  const updateDocument = client.prepare('UPDATE conferences SET document = ?, updated_at = ? WHERE id = ?');
-  const selectOne = client.prepare('SELECT document FROM conferences WHERE id = ?').pluck();
+  const selectHeader = client.prepare('SELECT document FROM conferences WHERE id = ?').pluck();
+  const selectParticipants = client
+    .prepare('SELECT document FROM conference_participants WHERE conference_id = ? ORDER BY position')
+    .pluck();
+  const selectLastEvent = client
+    .prepare('SELECT event FROM conference_events WHERE conference_id = ? ORDER BY seq DESC LIMIT 1')
+    .pluck();
+  /** The header last written per room (without its clock and event count): unchanged, not rewritten. */
   const written = new Map<string, string>();
-  const columnsOf = (c: Conference) =>
-    `${c.state}|${c.pin}|${c.startAtMs}|${c.endedAtMs}|${c.participantMinutes}|${c.chargeFen}`;
 
   const save = client.transaction(
-    (conference: Conference, events: ConferenceEvent[], newGroups: string[], nowMs: number) => {
-      const document = JSON.stringify(conference);
-      const columns = columnsOf(conference);
-      if (written.get(conference.id) === columns) {
-        updateDocument.run(document, nowMs, conference.id);
-      } else {
+    (
+      before: Conference | null,
+      conference: Conference,
+      events: ConferenceEvent[],
+      newGroups: string[],
+      nowMs: number,
+    ) => {
+      const { participants, lastAtMs, eventCount, ...header } = conference;
+      const key = JSON.stringify(header);
+      if (written.get(conference.id) !== key) {
         upsert.run({
           id: conference.id,
           groupId: conference.groupId,
@@ -64,17 +78,71 @@ export function createConferenceRepo(db: Db) {
           endedAt: conference.endedAtMs,
           participantMinutes: conference.participantMinutes,
           chargeFen: conference.chargeFen,
-          document,
+          document: JSON.stringify({ ...header, lastAtMs, eventCount }),
           createdAt: conference.createdAtMs,
           updatedAt: nowMs,
         });
         if (conference.state === 'ended') written.delete(conference.id);
-        else written.set(conference.id, columns);
+        else written.set(conference.id, key);
+      }
+      // The machine copies a participant only when it changes it: the others are the same objects.
+      const previous = before?.participants;
+      for (let position = 0; position < participants.length; position++) {
+        const participant = participants[position]!;
+        if (previous?.[position] !== participant) {
+          upsertParticipant.run(conference.id, position, JSON.stringify(participant));
+        }
       }
       for (const event of events) insertEvent.run(conference.id, event.seq, JSON.stringify(event));
       for (const groupId of newGroups) insertGroup.run(conference.id, groupId);
     },
   );
+
+  /** A room from its header, its participants and the last event of its log. */
+  const hydrate = (header: unknown, participants: string[], lastEvent: string | undefined): Conference => {
+    const conference = (typeof header === 'string' ? JSON.parse(header) : header) as Conference;
+    conference.participants = participants.map((p) => JSON.parse(p));
+    if (lastEvent !== undefined) {
+      const last = JSON.parse(lastEvent) as ConferenceEvent;
+      conference.eventCount = last.seq;
+      conference.lastAtMs = Math.max(conference.lastAtMs, Date.parse(last.at));
+    }
+    return conference;
+  };
+
+  /** Rooms for header rows, with their participants and last events in two queries. */
+  const assemble = (rows: { id: string; document: unknown }[]): Conference[] => {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const participants = groupBy(
+      db
+        .select({
+          id: conferenceParticipants.conferenceId,
+          document: sql<string>`${conferenceParticipants.document}`,
+        })
+        .from(conferenceParticipants)
+        .where(inArray(conferenceParticipants.conferenceId, ids))
+        .orderBy(asc(conferenceParticipants.conferenceId), asc(conferenceParticipants.position))
+        .all(),
+      (row) => row.id,
+      (row) => row.document,
+    );
+    // SQLite: with max(), the bare column comes from the row holding the maximum.
+    const lastEvents = new Map(
+      db
+        .select({
+          id: conferenceEvents.conferenceId,
+          event: sql<string>`${conferenceEvents.event}`,
+          seq: sql`max(${conferenceEvents.seq})`,
+        })
+        .from(conferenceEvents)
+        .where(inArray(conferenceEvents.conferenceId, ids))
+        .groupBy(conferenceEvents.conferenceId)
+        .all()
+        .map((row) => [row.id, row.event]),
+    );
+    return rows.map((r) => hydrate(r.document, participants.get(r.id) ?? [], lastEvents.get(r.id)));
+  };
 
   return {
     /** Runs `work` in one transaction (nested writes, the calls' included, become savepoints). */
@@ -83,24 +151,38 @@ export function createConferenceRepo(db: Db) {
     /** After a rolled-back transaction: what was written of the room is no longer known. */
     forget: (id: string) => written.delete(id),
 
-    /** The conference, its new events and newly involved groups, in one transaction. */
-    save: (conference: Conference, events: ConferenceEvent[], newGroups: string[], nowMs: number) =>
-      save(conference, events, newGroups, nowMs),
+    /**
+     * A transition from `before` (null: a new room): what changed of the room, its new events
+     * and newly involved groups, in one transaction.
+     */
+    save: (
+      before: Conference | null,
+      conference: Conference,
+      events: ConferenceEvent[],
+      newGroups: string[],
+      nowMs: number,
+    ) => save(before, conference, events, newGroups, nowMs),
 
     get(id: string): Conference | undefined {
-      const document = selectOne.get(id) as string | undefined;
-      return document === undefined ? undefined : (JSON.parse(document) as Conference);
+      const header = selectHeader.get(id) as string | undefined;
+      if (header === undefined) return undefined;
+      return hydrate(
+        header,
+        selectParticipants.all(id) as string[],
+        selectLastEvent.get(id) as string | undefined,
+      );
     },
 
     /** Conferences not yet ended: loaded into memory at start. */
     unfinished(): Conference[] {
-      return db
-        .select({ document: conferences.document })
-        .from(conferences)
-        .where(sql`${conferences.state} <> 'ended'`)
-        .orderBy(asc(conferences.id))
-        .all()
-        .map((row) => row.document as Conference);
+      return assemble(
+        db
+          .select({ id: conferences.id, document: conferences.document })
+          .from(conferences)
+          .where(sql`${conferences.state} <> 'ended'`)
+          .orderBy(asc(conferences.id))
+          .all(),
+      );
     },
 
     /** Oldest first (ids are creation-ordered). */
@@ -118,14 +200,15 @@ export function createConferenceRepo(db: Db) {
         );
       if (filter.groupId) where.push(involving([filter.groupId]));
       if (filter.scope) where.push(involving([...filter.scope]));
-      return db
-        .select({ document: conferences.document })
-        .from(conferences)
-        .where(and(...where))
-        .orderBy(asc(conferences.id))
-        .limit(page.limit + 1)
-        .all()
-        .map((row) => row.document as Conference);
+      return assemble(
+        db
+          .select({ id: conferences.id, document: conferences.document })
+          .from(conferences)
+          .where(and(...where))
+          .orderBy(asc(conferences.id))
+          .limit(page.limit + 1)
+          .all(),
+      );
     },
 
     /** The event log in order, after `afterSeq`. */

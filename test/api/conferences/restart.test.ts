@@ -56,12 +56,16 @@ describe('restart in the middle of a conference', () => {
     });
     const before = await getConference(t, c.id);
     const eventCount = (await events(t, c.id)).length;
+    // The mute was announced on 李's leg: an event appended to the call's log, its row untouched.
+    const liLeg = await getCall(t, li.id);
+    expect(liLeg.events.at(-1)).toMatchObject({ type: 'announcement', reason: 'muted' });
     await t.close();
 
     t = await createTestApp({ dataDir });
     t.clock.advanceTo(T0 + 60_000);
     const after = await getConference(t, c.id);
     expect(after).toEqual(before);
+    expect(await getCall(t, li.id)).toEqual(liLeg);
     expect(after).toMatchObject({ state: 'active', joinedCount: 2, locked: true });
     expect(after.participants.map((p) => [p.msisdn, p.state, p.muted])).toEqual([
       [E.wang, 'joined', false],

@@ -1,0 +1,15 @@
+/** Rows grouped by a key, each group in the rows' order (rows come sorted by key, then position). */
+export function groupBy<Row, Value>(
+  rows: Iterable<Row>,
+  keyOf: (row: Row) => string,
+  valueOf: (row: Row) => Value,
+): Map<string, Value[]> {
+  const groups = new Map<string, Value[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [valueOf(row)]);
+    else group.push(valueOf(row));
+  }
+  return groups;
+}
