@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { checkpointInBackground, type Db, openDatabase } from '../db/index.js';
+import { createWriteBatch } from '../db/write-batch.js';
 import type { Config } from './config.js';
 import authPlugin from './http/auth.js';
 import idempotencyPlugin from './http/idempotency.js';
 import openapiPlugin from './http/openapi.js';
 import problemDetailsPlugin from './http/problem-details.js';
+import writeBatchPlugin from './http/write-batch.js';
 import apiKeyRoutes from './routes/api-keys.js';
 import billingRoutes from './routes/billing.js';
 import callRoutes from './routes/calls.js';
@@ -77,6 +79,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const checkpointer = checkpointInBackground(db, config.dataDir, (message) =>
     app.log.error({ message }, 'background checkpoint failed'),
   );
+  const batch = createWriteBatch(db.$client, (error) =>
+    app.log.fatal({ err: error }, 'a batch of writes failed to commit; its requests were refused'),
+  );
   const clock = options.clock ?? (config.clock === 'simulated' ? simulatedClock() : realClock());
   const adminKey = options.adminKey ?? config.adminApiKey ?? randomBytes(24).toString('base64url');
   const services = createServices({
@@ -92,15 +97,18 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.addHook('onClose', async () => {
     services.calls.stop();
     services.conferences.stop();
+    batch.flush();
     await checkpointer?.stop();
     db.$client.close();
   });
 
   // Order matters: errors first so every later failure is problem+json; OpenAPI before the
-  // routes so it sees them; auth before idempotency, whose stored answers are per API key.
+  // routes so it sees them; auth before idempotency, whose stored answers are per API key;
+  // the write batch before idempotency, whose reservation is a write of the request's.
   await app.register(problemDetailsPlugin);
   await app.register(openapiPlugin);
   await app.register(authPlugin, { apiKeys: services.apiKeys });
+  await app.register(writeBatchPlugin, { batch });
   await app.register(idempotencyPlugin, { repo: services.idempotencyRepo, clock });
 
   await app.register(healthRoutes);

@@ -64,6 +64,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       // The hot path logs no 'incoming request' / 'request completed' pair, only warnings and
       // errors (a 5xx), at the server's level; every other route logs as the server says.
       childLoggerFactory: quietChildLoggerFactory,
+      // Writes nothing: it opens no write batch (src/http/write-batch.ts).
+      config: { readOnly: true },
       schema: {
         tags: ['routing'],
         operationId: 'route',
