@@ -1,8 +1,8 @@
 /**
  * HTTP benchmark of conference control actions with a large bridge in memory.
  *
- *   npx tsx bench/conference-http.ts [--conferences 1000] [--legs 20] [--duration 10]
- *                                    [--connections 50] [--warmup 3] [--cache-mb 0]
+ *   npx tsx bench/conference-http.ts [--conferences 1000] [--legs 20] [--seats 40]
+ *                                    [--duration 10] [--connections 50] [--warmup 3]
  *
  * 1. Builds the real app on a SQLite file in a temp dir and sets up `--conferences` active
  *    conferences of `--legs` joined legs each (host included) in-process, through the services
@@ -12,9 +12,14 @@
  *    at `-c 50` over rotating control requests on random rooms:
  *    - `mute`: PATCH …/participants/{id} {muted} (alternately true and false per participant);
  *    - `mute_all`: POST …/actions {mute_all | unmute_all} (alternately);
- *    - `mixed`: 80 % mute, 20 % mute_all.
- *    Every request changes state, so every one writes the room, its event and the leg's
- *    announcement (one per leg for mute_all) before it answers.
+ *    - `mixed`: 80 % mute, 20 % mute_all;
+ *    - `add`: POST …/participants {msisdn} of a new number (the platform dials it);
+ *    - `kick`: DELETE …/participants/{id}, each participant once.
+ *    Every request changes state, so every one commits what it changed (the participant, the
+ *    room's event, the leg's announcement: one per leg for mute_all) before it answers. Rooms
+ *    have `--seats` free seats beyond their joined legs, for the adds.
+ *    Then a bare Fastify server (bench/lib/baseline.ts) under the same settings: on a machine
+ *    that is not the reference one, its p99 says what the absolute target is worth there.
  * 3. In-process: microseconds per control action through the service alone.
  *
  * Target (issue 6): a control action p99 ≤ 5 ms over HTTP at 50 connections.
@@ -27,6 +32,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildApp } from '../src/app.js';
 import { testConfig } from '../src/config.js';
 import type { Principal } from '../src/services/api-keys.js';
+import { buildBaseline } from './lib/baseline.js';
 import { type LoadRequest, type LoadResult, runLoad } from './lib/load.js';
 
 export interface ConferenceHttpOptions {
@@ -35,12 +41,8 @@ export interface ConferenceHttpOptions {
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
-  /**
-   * SQLite page cache of the app's connection, in MiB; 0 keeps the service's own setting (the
-   * default 2 MiB). The rooms' and legs' documents are rewritten at random: a larger cache
-   * saves most of the page reads of every write.
-   */
-  cacheMb: number;
+  /** Free seats per room beyond its joined legs: what the `add` case may fill. */
+  seats: number;
   log?: (line: string) => void;
 }
 
@@ -50,10 +52,10 @@ export const DEFAULT_CONFERENCE_HTTP_OPTIONS: ConferenceHttpOptions = {
   connections: 50,
   durationSeconds: 10,
   warmupSeconds: 3,
-  cacheMb: 0,
+  seats: 40,
 };
 
-type RequestSpec = LoadRequest & { body: string };
+type RequestSpec = LoadRequest;
 
 export interface ConferenceHttpCase extends LoadResult {
   name: string;
@@ -67,6 +69,8 @@ export interface ConferenceHttpReport {
   options: Omit<ConferenceHttpOptions, 'log'>;
   setup: { ms: number; conferences: number; joinedLegs: number; liveInMemory: number };
   cases: ConferenceHttpCase[];
+  /** A bare Fastify server under the same load generator and settings, in the same run. */
+  baseline: ConferenceHttpCase;
   inProcess: Array<{ name: string; microseconds: number }>;
   targetP99Ms: number;
 }
@@ -89,7 +93,6 @@ export async function runConferenceHttp(
   });
   try {
     await app.ready();
-    if (options.cacheMb > 0) app.db.$client.pragma(`cache_size = -${Math.round(options.cacheMb * 1024)}`);
     const { groups, subscribers, conferences } = app.services;
 
     // 1. Set-up through the services: every dialled phone answers at once and joins.
@@ -114,7 +117,7 @@ export async function runConferenceHttp(
         {
           hostMsisdn: number(first),
           groupId: groupIds[c % groupIds.length],
-          maxParticipants: options.legs,
+          maxParticipants: options.legs + options.seats,
           participants: Array.from({ length: options.legs - 1 }, (_, k) => ({
             msisdn: number(first + k + 1),
           })),
@@ -164,25 +167,60 @@ export async function runConferenceHttp(
         body: JSON.stringify({ action: mute ? 'mute_all' : 'unmute_all' }),
       };
     };
-    const mixes: Array<{ name: string; make: () => RequestSpec }> = [
-      { name: 'mute (PATCH participant)', make: muteRequest },
-      { name: 'mute_all / unmute_all', make: muteAllRequest },
-      { name: 'mixed 80/20', make: () => (random() < 0.8 ? muteRequest() : muteAllRequest()) },
+    // Adds and kicks change a room for good: each request of these lists is used once, in an
+    // order that spreads consecutive requests over all rooms.
+    const addRequests = (): RequestSpec[] => {
+      const list: RequestSpec[] = [];
+      for (let seat = 0; seat < options.seats; seat++)
+        for (const [r, room] of rooms.entries())
+          list.push({
+            method: 'POST',
+            path: `/v1/conferences/${room.id}/participants`,
+            body: JSON.stringify({ msisdn: number(total + seat * rooms.length + r) }),
+          });
+      return list;
+    };
+    const kickRequests = (): RequestSpec[] => {
+      const byRoom = rooms.map((room) =>
+        conferences
+          .get(room.id, ADMIN)
+          .participants.filter((p) => p.role !== 'host' && p.state !== 'kicked')
+          .map((p) => `/v1/conferences/${room.id}/participants/${p.id}`),
+      );
+      const list: RequestSpec[] = [];
+      for (let k = 0; byRoom.some((paths) => k < paths.length); k++)
+        for (const paths of byRoom) if (k < paths.length) list.push({ method: 'DELETE', path: paths[k]! });
+      return list;
+    };
+    const mixes: Array<{ name: string; requests: () => RequestSpec[]; once?: boolean }> = [
+      { name: 'mute (PATCH participant)', requests: () => Array.from({ length: 20_000 }, muteRequest) },
+      { name: 'mute_all / unmute_all', requests: () => Array.from({ length: 20_000 }, muteAllRequest) },
+      {
+        name: 'mixed 80/20',
+        requests: () =>
+          Array.from({ length: 20_000 }, () => (random() < 0.8 ? muteRequest() : muteAllRequest())),
+      },
+      { name: 'add (POST participant, dialled)', requests: addRequests, once: true },
+      { name: 'kick (DELETE participant)', requests: kickRequests, once: true },
     ];
 
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     const cases: ConferenceHttpCase[] = [];
     for (const mix of mixes) {
-      const requests = Array.from({ length: 20_000 }, mix.make);
-      // Every request must succeed: check a sample through the app itself (then restore it).
-      for (const r of requests.slice(0, 2)) {
+      const requests = mix.requests();
+      // Every request must succeed: check a sample through the app itself (then restore it;
+      // a request that can only be made once is taken off the list).
+      for (const r of mix.once ? requests.splice(0, 2) : requests.slice(0, 2)) {
         const res = await app.inject({
           method: r.method,
           url: r.path,
-          payload: r.body,
-          headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+          ...(r.body === undefined ? {} : { payload: r.body }),
+          headers: {
+            authorization: `Bearer ${ADMIN_KEY}`,
+            ...(r.body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
         });
-        if (res.statusCode !== 200)
+        if (res.statusCode !== 200 && res.statusCode !== 201)
           throw new Error(`${r.method} ${r.path} answered ${res.statusCode}: ${res.body}`);
       }
       log(`${mix.name}: autocannon -c ${options.connections} for ${options.durationSeconds} s`);
@@ -201,6 +239,27 @@ export async function runConferenceHttp(
         `  ${Math.round(result.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms, non-2xx ${result.non2xx}, server CPU ${result.serverCpuPercent} %`,
       );
     }
+
+    // The bare baseline under the same load generator and settings.
+    const baselineApp = await buildBaseline();
+    const baselineAddress = await baselineApp.listen({ port: 0, host: '127.0.0.1' });
+    log(`bare Fastify baseline: autocannon -c ${options.connections} for ${options.durationSeconds} s`);
+    const baseline: ConferenceHttpCase = {
+      name: 'bare Fastify baseline',
+      ...(await runLoad({
+        url: `${baselineAddress}/v1/route`,
+        headers: {},
+        bodies: [JSON.stringify({ from: '+8613800138000', to: '+8613900139000', service: 'voice' })],
+        connections: options.connections,
+        pipelining: 1,
+        durationSeconds: options.durationSeconds,
+        warmupSeconds: options.warmupSeconds,
+      })),
+    };
+    await baselineApp.close();
+    log(
+      `  ${Math.round(baseline.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${baseline.latencyMs.p50} ms, p99 ${baseline.latencyMs.p99} ms`,
+    );
 
     // 3. In-process: the service alone (no HTTP), on the same rooms.
     const inProcess = [
@@ -240,6 +299,7 @@ export async function runConferenceHttp(
         liveInMemory: conferences.liveCount(),
       },
       cases,
+      baseline,
       inProcess,
       targetP99Ms: 5,
     };
@@ -263,7 +323,7 @@ function optionsFromArgs(args: string[]): Partial<ConferenceHttpOptions> {
     ['duration', 'durationSeconds'],
     ['connections', 'connections'],
     ['warmup', 'warmupSeconds'],
-    ['cache-mb', 'cacheMb'],
+    ['seats', 'seats'],
   ];
   for (const [flag, key] of names) {
     const i = args.indexOf(`--${flag}`);
@@ -281,7 +341,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const report = await runConferenceHttp(optionsFromArgs(args));
     console.table(
       Object.fromEntries(
-        report.cases.map((c) => [
+        [...report.cases, report.baseline].map((c) => [
           c.name,
           {
             'req/s': Math.round(c.requestsPerSecond),

@@ -57,6 +57,8 @@ export function startCheckpointer(
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         worker.once('exit', () => resolve());
+        // Held while it stops: an unreferenced worker would let the loop empty before 'exit'.
+        worker.ref();
         worker.postMessage('stop');
       });
       return stopped;

@@ -34,6 +34,13 @@ function run(seconds: number): Promise<autocannon.Result> {
                 request.method = r.method;
                 request.path = r.path;
                 request.body = r.body ?? '';
+                // A bodiless request (a DELETE) must not claim a JSON body.
+                if (r.body === undefined) {
+                  const { 'content-type': _json, ...headers } = request.headers ?? {};
+                  request.headers = headers;
+                } else {
+                  request.headers = { ...request.headers, 'content-type': 'application/json' };
+                }
               } else {
                 request.body = bodies[next++ % bodies.length]!;
               }
