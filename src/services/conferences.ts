@@ -1,11 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { DateTime } from 'luxon';
-import { DEFAULT_TIMEZONE } from '../domain/group-rules.js';
 import { newId } from '../domain/ids.js';
 import { toE164 } from '../domain/phone.js';
-import type { Call, PinAdmission } from '../engines/calls/index.js';
 import {
-  answerDialIn,
   applyConferenceAction,
   type Conference,
   type ConferenceAction,
@@ -15,22 +11,22 @@ import {
   type ConferenceState,
   type ConferenceTransition,
   createConference,
-  dueAtMs,
   type Participant,
-  CONFERENCE_PROMPTS as PROMPTS,
 } from '../engines/conference/index.js';
 import type { Directory } from '../engines/directory.js';
 import { AppError, notFound } from '../http/error-catalogue.js';
-import { type Clock, isSimulated } from '../sim/clock.js';
+import type { Clock } from '../sim/clock.js';
 import type { ConferenceRepo, ConferenceUsage } from '../store/conference-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
 import type { Principal } from './api-keys.js';
-import type { CallService, ConferenceBridge } from './calls.js';
+import type { CallService } from './calls.js';
+import { createConferenceBridge } from './conference-bridge.js';
 import {
   createParticipantResolver,
   type NewConferenceInput,
   type ParticipantRef,
 } from './conference-participants.js';
+import { createConferenceSchedule } from './conference-schedule.js';
 import type { ContactService } from './contacts.js';
 import type { MessageService } from './messages.js';
 import type { TariffService } from './tariffs.js';
@@ -38,12 +34,6 @@ import type { TariffService } from './tariffs.js';
 export type { NewConferenceInput, ParticipantRef };
 
 export type ConferenceCommand = 'mute_all' | 'unmute_all' | 'lock' | 'unlock' | 'end';
-
-/** The bridge reads its own legs whatever their groups. */
-const SYSTEM: Principal = { kind: 'admin', id: 'admin', canSee: () => true };
-
-/** The longest a real-clock timer may wait in one go (setTimeout's limit); it re-arms after. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const STATUS_OF_REFUSAL = {
   conference_ended: 'conference_ended',
@@ -62,10 +52,11 @@ const STATUS_OF_REFUSAL = {
  * it is acknowledged. The room machine (src/engines/conference) decides; this service carries
  * out its effects through the calls service (dial-out legs, announcements, dropped legs) and
  * messages (the SMS with the access number and PIN), and hears about its legs from the calls
- * service after each committed call transition (`bridge`).
+ * service after each committed call transition (`bridge`, in conference-bridge.ts).
  *
- * Scheduled work (starts, ends of duration) runs on a timer with the real clock and as the
- * simulated clock passes it; a restart reloads unfinished conferences and re-arms it.
+ * Scheduled work (starts, ends of duration; conference-schedule.ts) runs on a timer with the
+ * real clock and as the simulated clock passes it; a restart reloads unfinished conferences
+ * and re-arms it.
  */
 export function createConferenceService(deps: {
   repo: ConferenceRepo;
@@ -84,7 +75,6 @@ export function createConferenceService(deps: {
   const live = new Map<string, Conference>();
   /** PIN → live conference id. */
   const byPin = new Map<string, string>();
-  const timers = new Map<string, { timer: NodeJS.Timeout; due: number }>();
   const report = (error: unknown) => deps.onError?.(error);
 
   const people = createParticipantResolver({
@@ -117,7 +107,7 @@ export function createConferenceService(deps: {
       live.set(conference.id, conference);
       byPin.set(conference.pin, conference.id);
     }
-    arm(conference);
+    schedule.arm(conference);
   }
 
   /** Persists a transition (document, events, newly involved groups), then carries out its effects. */
@@ -243,57 +233,13 @@ export function createConferenceService(deps: {
 
   // ---- scheduled work ---------------------------------------------------------------------
 
-  /** Real clock: one timer per conference, for its next due work; re-armed only when that moves. */
-  function arm(conference: Conference): void {
-    if (isSimulated(clock)) return; // the clock's advance runs due work
-    const due = conference.state === 'ended' ? null : dueAtMs(conference);
-    const armed = timers.get(conference.id);
-    if (armed !== undefined && armed.due === due) return;
-    if (armed !== undefined) {
-      clearTimeout(armed.timer);
-      timers.delete(conference.id);
-    }
-    if (due === null) return;
-    const delay = Math.min(MAX_TIMER_MS, Math.max(0, due - clock.now()));
-    const timer = setTimeout(() => {
-      timers.delete(conference.id);
-      runDue(clock.now());
-      // Past setTimeout's limit the timer fired early: arm it again for what is left.
-      const current = live.get(conference.id);
-      if (current !== undefined) arm(current);
-    }, delay);
-    timer.unref();
-    timers.set(conference.id, { timer, due });
-  }
-
-  /** Starts and ends whatever fell due by `nowMs`, earliest first, each at its own due time. */
-  function runDue(nowMs: number): void {
-    const tried = new Set<string>();
-    for (;;) {
-      let next: Conference | undefined;
-      let nextDue = Number.POSITIVE_INFINITY;
-      for (const conference of live.values()) {
-        const due = dueAtMs(conference);
-        if (
-          due !== null &&
-          due <= nowMs &&
-          due < nextDue &&
-          !tried.has(`${conference.id}:${conference.state}`)
-        ) {
-          next = conference;
-          nextDue = due;
-        }
-      }
-      if (next === undefined) return;
-      tried.add(`${next.id}:${next.state}`);
-      try {
-        if (next.state === 'scheduled') start(next, nextDue);
-        else apply(next, { kind: 'end', cause: 'duration_elapsed' }, nextDue);
-      } catch (error) {
-        report(error);
-      }
-    }
-  }
+  const schedule = createConferenceSchedule({
+    clock,
+    live,
+    start: (conference, atMs) => start(conference, atMs),
+    end: (conference, atMs) => apply(conference, { kind: 'end', cause: 'duration_elapsed' }, atMs),
+    report,
+  });
 
   function start(conference: Conference, atMs: number): Conference {
     const rates = deps.tariffs.ratesAtOrFirst(atMs);
@@ -328,132 +274,18 @@ export function createConferenceService(deps: {
     }
   }
 
-  function startsAtText(conference: Conference, startAtMs: number): string {
-    const zone =
-      (conference.groupId && directory.groups.get(conference.groupId)?.timezone) || DEFAULT_TIMEZONE;
-    return DateTime.fromMillis(startAtMs, { zone }).toFormat("yyyy-MM-dd HH:mm 'UTC'ZZ");
-  }
-
-  // ---- the calls service's side: PINs and legs --------------------------------------------
-
-  const bridge: ConferenceBridge = {
-    admitByPin(pin: string, call: Call): PinAdmission {
-      const id = byPin.get(pin);
-      const conference = id === undefined ? undefined : live.get(id);
-      if (conference === undefined) return { kind: 'unknown' };
-      const answer = answerDialIn(conference, call.from, newId('cpt'));
-      if (answer === null) return { kind: 'unknown' };
-      switch (answer.kind) {
-        case 'not_started': {
-          const when = startsAtText(conference, answer.startAtMs);
-          return {
-            kind: 'refused',
-            announcement: `会议尚未开始，将于${when}开始，请届时再拨。The conference has not started: it starts at ${when}; please call again then.`,
-            cause: 'conference_not_started',
-          };
-        }
-        case 'refused':
-          return {
-            kind: 'refused',
-            announcement: answer.reason === 'full' ? PROMPTS.full : PROMPTS.locked,
-            cause: `conference_${answer.reason}`,
-          };
-        case 'join':
-          return {
-            kind: 'join',
-            conferenceId: conference.id,
-            participantId: answer.participantId,
-            announcement: PROMPTS.joined,
-          };
-      }
-    },
-
-    joined(call: Call, participantId: string, atMs: number): void {
-      const invitee = { id: participantId, ...inviteeFields(call.from) };
-      const t = quietly(call.conferenceId ?? '', { kind: 'dial_in', invitee, callId: call.id }, atMs);
-      if (!t.ok) deps.calls.dropCall(call.id, t.code, atMs, PROMPTS.ended);
-    },
-
-    legAnswered(call: Call, atMs: number): void {
-      const t = quietly(
-        call.conferenceId ?? '',
-        { kind: 'leg_answered', participantId: call.participantId ?? '', callId: call.id },
-        atMs,
-      );
-      // An ended room, or a leg replaced meanwhile: the answer finds nobody.
-      if (!t.ok)
-        deps.calls.dropCall(
-          call.id,
-          t.code === 'stale_leg' ? 'stale_leg' : 'conference_ended',
-          atMs,
-          PROMPTS.ended,
-        );
-    },
-
-    legUnreached(call, response, atMs): void {
-      quietly(
-        call.conferenceId ?? '',
-        { kind: 'leg_unreached', participantId: call.participantId ?? '', callId: call.id, response },
-        atMs,
-      );
-    },
-
-    legLeft(call: Call, atMs: number): void {
-      quietly(
-        call.conferenceId ?? '',
-        { kind: 'leg_left', participantId: call.participantId ?? '', callId: call.id },
-        atMs,
-      );
-    },
-
-    keys(call: Call, digits: string, atMs: number): void {
-      quietly(
-        call.conferenceId ?? '',
-        {
-          kind: 'keys',
-          participantId: call.participantId ?? '',
-          callId: call.id,
-          digits,
-          nextId: newId('cpt'),
-        },
-        atMs,
-      );
-    },
-  };
-
-  /**
-   * A leg's end and the room's answer to it are two commits: a crash between them leaves a stay
-   * open on a call that ended. At start such stays are closed as the leg's end would have.
-   */
-  function reconcile(conference: Conference): void {
-    for (const p of conference.participants) {
-      if (p.callId === null || (p.state !== 'joined' && p.state !== 'dialing')) continue;
-      let call: Call;
-      try {
-        call = deps.calls.get(p.callId, SYSTEM);
-      } catch {
-        continue;
-      }
-      if (call.state !== 'ended') continue;
-      const atMs = call.endedAtMs ?? call.lastAtMs;
-      const action: ConferenceAction =
-        p.state === 'joined'
-          ? { kind: 'leg_left', participantId: p.id, callId: call.id }
-          : {
-              kind: 'leg_unreached',
-              participantId: p.id,
-              callId: call.id,
-              response:
-                call.endCause === 'busy' ? 'busy' : call.endCause === 'rejected' ? 'reject' : 'no_answer',
-            };
-      quietly(conference.id, action, atMs);
-    }
-  }
+  const legs = createConferenceBridge({
+    live,
+    byPin,
+    quietly,
+    inviteeFields,
+    calls: deps.calls,
+    zoneOf: (groupId) => (groupId === null ? undefined : directory.groups.get(groupId)?.timezone),
+  });
 
   // Resume unfinished conferences: a restart loses none, and their scheduled work is re-armed.
   for (const conference of repo.unfinished()) remember(conference);
-  for (const conference of [...live.values()]) if (conference.state === 'active') reconcile(conference);
-  const unsubscribe = isSimulated(clock) ? clock.onAdvance(runDue) : () => {};
+  for (const conference of [...live.values()]) if (conference.state === 'active') legs.reconcile(conference);
 
   const participantOf = (conference: Conference, participantId: string): Participant => {
     const p = conference.participants.find((x) => x.id === participantId);
@@ -462,7 +294,7 @@ export function createConferenceService(deps: {
   };
 
   return {
-    bridge,
+    bridge: legs.bridge,
 
     create(input: NewConferenceInput, principal: Principal): Conference {
       const now = clock.now();
@@ -579,11 +411,7 @@ export function createConferenceService(deps: {
     liveCount: () => live.size,
 
     /** Stops timers (app close). */
-    stop(): void {
-      unsubscribe();
-      for (const { timer } of timers.values()) clearTimeout(timer);
-      timers.clear();
-    },
+    stop: (): void => schedule.stop(),
   };
 }
 
