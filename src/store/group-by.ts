@@ -2,14 +2,14 @@
 export function groupBy<Row, Value>(
   rows: Iterable<Row>,
   keyOf: (row: Row) => string,
-  valueOf: (row: Row) => Value,
+  itemOf: (row: Row) => Value,
 ): Map<string, Value[]> {
   const groups = new Map<string, Value[]>();
   for (const row of rows) {
     const key = keyOf(row);
     const group = groups.get(key);
-    if (group === undefined) groups.set(key, [valueOf(row)]);
-    else group.push(valueOf(row));
+    if (group === undefined) groups.set(key, [itemOf(row)]);
+    else group.push(itemOf(row));
   }
   return groups;
 }
