@@ -3,7 +3,10 @@
  *
  * The store builds it from SQLite at start and keeps it current write-through after each
  * committed change; engines only read it. Nothing here knows about HTTP, SQL or the clock.
- * Maps are keyed for the lookups the hot path makes, so a decision is a handful of hash reads.
+ * Maps are keyed for the lookups the hot path makes, so a decision is a handful of hash reads;
+ * past the caller's lookup it follows direct references (member → group, member ↔ sub-groups,
+ * short code → holder), because with a large directory each read by id is a cache miss.
+ * The store keeps both sides of every reference current (src/store/directory-store.ts).
  */
 
 import type { BusinessHours, Menu, OperatorStatus, SwitchboardFallback } from './switchboard/types.js';
@@ -11,6 +14,8 @@ import type { BusinessHours, Menu, OperatorStatus, SwitchboardFallback } from '.
 export type MemberStatus = 'active' | 'suspended';
 
 export interface MemberEntry {
+  /** Tells a member from a sub-group where either can hold a short code. */
+  kind: 'member';
   id: string;
   groupId: string;
   /** E.164, e.g. `+8613800138000`. */
@@ -27,6 +32,15 @@ export interface MemberEntry {
   pinyin?: string | undefined;
   /** Pinyin initials of the name (`zl`). */
   initials?: string | undefined;
+  /** The member's group (the entry of `groupId`). */
+  group: GroupEntry;
+  /** The sub-groups of `subgroupIds`, in the same (joining) order. */
+  subgroups: SubgroupEntry[];
+  /**
+   * The switchboards where the member holds an extension (its list in
+   * `Directory.switchboardsByExtensionMember`); null when none.
+   */
+  switchboards: SwitchboardEntry[] | null;
 }
 
 export interface VpnSettings {
@@ -39,6 +53,7 @@ export interface VpnSettings {
 }
 
 export interface SubgroupEntry {
+  kind: 'subgroup';
   id: string;
   groupId: string;
   name: string;
@@ -46,12 +61,40 @@ export interface SubgroupEntry {
   /** The sub-group's own on-net discount rate; null means the VPN's. */
   onnetRateFenPerMinute: number | null;
   memberIds: Set<string>;
+  /** The members of `memberIds`, in the same (joining) order. */
+  members: MemberEntry[];
+  /**
+   * Who a message to the sub-group's code reaches: its active members in joining order, and
+   * the same members as the recipients a route decision lists (shared: never mutated, rebuilt
+   * by the store whenever membership or a member's status or number changes).
+   */
+  activeMembers: readonly MemberEntry[];
+  recipients: readonly SubgroupRecipient[];
 }
 
-/** What a short code in a group's numbering plan points at. */
-export type ShortCodeHolder =
-  | { kind: 'member'; member: MemberEntry }
-  | { kind: 'subgroup'; subgroup: SubgroupEntry };
+/** An active member of a sub-group, as an SMS to the sub-group's code lists it. */
+export interface SubgroupRecipient {
+  readonly msisdn: string;
+  readonly memberId: string;
+}
+
+/** The fan-out lists of a sub-group's members (the store and test fixtures build them so). */
+export function subgroupFanOut(
+  members: readonly MemberEntry[],
+): Pick<SubgroupEntry, 'activeMembers' | 'recipients'> {
+  const activeMembers: MemberEntry[] = [];
+  const recipients: SubgroupRecipient[] = [];
+  for (const member of members) {
+    // A suspended member receives nothing, as a direct message to them would be refused.
+    if (member.status === 'suspended') continue;
+    activeMembers.push(member);
+    recipients.push(Object.freeze({ msisdn: member.msisdn, memberId: member.id }));
+  }
+  return { activeMembers, recipients };
+}
+
+/** What a short code in a group's numbering plan points at: the holder itself, told by `kind`. */
+export type ShortCodeHolder = MemberEntry | SubgroupEntry;
 
 export interface GroupEntry {
   id: string;

@@ -54,10 +54,10 @@ export function createGroupService(deps: {
     const entry = deps.directory.directory.groups.get(groupId);
     if (!entry?.vpn || entry.vpn.crossProvince) return;
     for (const holder of entry.shortCodes.values()) {
-      if (holder.kind === 'member' && holder.member.homeProvince !== province) {
+      if (holder.kind === 'member' && holder.homeProvince !== province) {
         throw new AppError(
           'vpn_plan_conflict',
-          `member ${holder.member.id} from ${holder.member.homeProvince} holds short code ${holder.member.shortCode}: the VPN is not cross-province`,
+          `member ${holder.id} from ${holder.homeProvince} holds short code ${holder.shortCode}: the VPN is not cross-province`,
           [{ path: 'body.province', message: 'short-code holders would be outside the group province' }],
         );
       }

@@ -26,10 +26,10 @@ export function assertShortCodeAllowed(
   const taken = group.shortCodes.get(shortCode);
   if (!taken) return;
   const sameHolder =
-    (taken.kind === 'member' && taken.member.id === holder.memberId) ||
-    (taken.kind === 'subgroup' && taken.subgroup.id === holder.subgroupId);
+    (taken.kind === 'member' && taken.id === holder.memberId) ||
+    (taken.kind === 'subgroup' && taken.id === holder.subgroupId);
   if (!sameHolder) {
-    const who = taken.kind === 'member' ? `member ${taken.member.id}` : `sub-group ${taken.subgroup.id}`;
+    const who = taken.kind === 'member' ? `member ${taken.id}` : `sub-group ${taken.id}`;
     throw new AppError('short_code_taken', `short code ${shortCode} is held by ${who}`, [
       { path: field, message: 'already taken in this group' },
     ]);

@@ -72,10 +72,10 @@ export function createVpnService(deps: {
           { path: 'body.shortCodeLength', message: `short code ${code} is held and would not fit` },
         ]);
       }
-      if (!input.crossProvince && holder.kind === 'member' && holder.member.homeProvince !== group.province) {
+      if (!input.crossProvince && holder.kind === 'member' && holder.homeProvince !== group.province) {
         throw new AppError(
           'vpn_plan_conflict',
-          `member ${holder.member.id} from ${holder.member.homeProvince} holds short code ${code}: the VPN must stay cross-province`,
+          `member ${holder.id} from ${holder.homeProvince} holds short code ${code}: the VPN must stay cross-province`,
           [{ path: 'body.crossProvince', message: 'members from other provinces hold short codes' }],
         );
       }

@@ -5,6 +5,7 @@ import {
   type MemberEntry,
   type SubgroupEntry,
   type SwitchboardEntry,
+  subgroupFanOut,
   type VpnSettings,
 } from '../engines/directory.js';
 import type {
@@ -18,6 +19,10 @@ import type {
  * Keeps the in-memory directory current. Services call these after their SQLite transaction
  * commits (write-through), so the routing hot path reads a directory that always agrees with
  * the system of record and never queries it.
+ *
+ * Entries are updated in place and never replaced, so the direct references between them
+ * (member → group, member ↔ sub-groups, short code → holder, member → switchboards) stay valid;
+ * every method that changes one side of a reference changes the other side too.
  */
 
 export interface GroupFacts {
@@ -87,10 +92,18 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
   const bump = (revisions: Map<string, number>, id: string) =>
     revisions.set(id, (revisions.get(id) ?? 0) + 1);
 
+  /** The member's outbound list, in the map and on the member alike (null: none). */
+  const setExtensionSwitchboards = (memberId: string, list: SwitchboardEntry[] | null) => {
+    if (list === null) switchboardsByExtensionMember.delete(memberId);
+    else switchboardsByExtensionMember.set(memberId, list);
+    const member = membersById.get(memberId);
+    if (member !== undefined) member.switchboards = list;
+  };
+
   /** Adds the switchboard to the member's outbound list (once). */
   const linkExtensionMember = (memberId: string, switchboard: SwitchboardEntry) => {
     const list = switchboardsByExtensionMember.get(memberId);
-    if (list === undefined) switchboardsByExtensionMember.set(memberId, [switchboard]);
+    if (list === undefined) setExtensionSwitchboards(memberId, [switchboard]);
     else if (!list.includes(switchboard)) list.push(switchboard);
   };
 
@@ -100,8 +113,23 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
     const list = switchboardsByExtensionMember.get(memberId);
     if (list === undefined) return;
     const rest = list.filter((s) => s !== switchboard);
-    if (rest.length === 0) switchboardsByExtensionMember.delete(memberId);
-    else switchboardsByExtensionMember.set(memberId, rest);
+    setExtensionSwitchboards(memberId, rest.length === 0 ? null : rest);
+  };
+
+  /**
+   * Rebuilds a sub-group's fan-out lists after its membership or a member's status or number
+   * changed. While a snapshot loads, sub-groups are rebuilt once at its end instead.
+   */
+  let loading: Set<SubgroupEntry> | null = null;
+  const refreshFanOut = (subgroup: SubgroupEntry) => {
+    if (loading !== null) loading.add(subgroup);
+    else Object.assign(subgroup, subgroupFanOut(subgroup.members));
+  };
+
+  /** Removes `item` from `list` in place, keeping the order of the rest. */
+  const drop = <T>(list: T[], item: T) => {
+    const at = list.indexOf(item);
+    if (at >= 0) list.splice(at, 1);
   };
 
   const store = {
@@ -112,7 +140,14 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
       for (const v of snapshot.vpns) store.setVpn(v.groupId, v);
       for (const m of snapshot.members) store.putMember(m);
       for (const s of snapshot.subgroups) store.putSubgroup(s);
-      for (const link of snapshot.subgroupMembers) store.joinSubgroup(link.subgroupId, link.memberId);
+      const joined = new Set<SubgroupEntry>();
+      loading = joined;
+      try {
+        for (const link of snapshot.subgroupMembers) store.joinSubgroup(link.subgroupId, link.memberId);
+      } finally {
+        loading = null;
+      }
+      for (const subgroup of joined) refreshFanOut(subgroup);
       for (const s of snapshot.switchboards ?? []) store.putSwitchboard(s);
       for (const e of snapshot.switchboardExtensions ?? [])
         store.putExtension(e.switchboardId, e.extension, e.memberId);
@@ -134,7 +169,14 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
         existing.timezone = facts.timezone;
         return;
       }
-      groups.set(facts.id, { ...facts, vpn: null, shortCodes: new Map(), subgroups: new Map() });
+      groups.set(facts.id, {
+        id: facts.id,
+        province: facts.province,
+        timezone: facts.timezone,
+        vpn: null,
+        shortCodes: new Map(),
+        subgroups: new Map(),
+      });
     },
 
     removeGroup(groupId: string) {
@@ -169,6 +211,8 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
       bump(groupRevisions, facts.groupId);
       const existing = membersById.get(facts.id);
       if (existing) {
+        const status = facts.status === 'suspended' ? 'suspended' : 'active';
+        const fanOutChanges = existing.status !== status || existing.msisdn !== facts.msisdn;
         if (existing.msisdn !== facts.msisdn) membersByMsisdn.delete(existing.msisdn);
         if (existing.shortCode !== null && existing.shortCode !== facts.shortCode) {
           entry.shortCodes.delete(existing.shortCode);
@@ -177,16 +221,18 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
         existing.name = facts.name;
         existing.department = facts.department;
         existing.homeProvince = facts.homeProvince;
-        existing.status = facts.status === 'suspended' ? 'suspended' : 'active';
+        existing.status = status;
         existing.shortCode = facts.shortCode;
         existing.pinyin = facts.namePinyin;
         existing.initials = facts.nameInitials;
         membersByMsisdn.set(existing.msisdn, existing);
-        if (existing.shortCode !== null)
-          entry.shortCodes.set(existing.shortCode, { kind: 'member', member: existing });
+        if (existing.shortCode !== null) entry.shortCodes.set(existing.shortCode, existing);
+        if (fanOutChanges) for (const subgroup of existing.subgroups) refreshFanOut(subgroup);
         return;
       }
+      // Every field in the same order for every member: one object shape for the hot path.
       const member: MemberEntry = {
+        kind: 'member',
         id: facts.id,
         groupId: facts.groupId,
         msisdn: facts.msisdn,
@@ -198,13 +244,16 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
         subgroupIds: new Set(),
         pinyin: facts.namePinyin,
         initials: facts.nameInitials,
+        group: entry,
+        subgroups: [],
+        switchboards: null,
       };
       membersById.set(member.id, member);
       membersByMsisdn.set(member.msisdn, member);
       const own = groupMembers.get(member.groupId);
       if (own === undefined) groupMembers.set(member.groupId, new Map([[member.id, member]]));
       else own.set(member.id, member);
-      if (member.shortCode !== null) entry.shortCodes.set(member.shortCode, { kind: 'member', member });
+      if (member.shortCode !== null) entry.shortCodes.set(member.shortCode, member);
     },
 
     removeMember(memberId: string) {
@@ -212,20 +261,24 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
       if (!member) return;
       const entry = group(member.groupId);
       if (entry && member.shortCode !== null) entry.shortCodes.delete(member.shortCode);
-      for (const subgroupId of member.subgroupIds)
-        entry?.subgroups.get(subgroupId)?.memberIds.delete(memberId);
+      for (const subgroup of member.subgroups) {
+        subgroup.memberIds.delete(memberId);
+        drop(subgroup.members, member);
+        refreshFanOut(subgroup);
+      }
       membersById.delete(memberId);
       membersByMsisdn.delete(member.msisdn);
       groupMembers.get(member.groupId)?.delete(memberId);
       bump(groupRevisions, member.groupId);
       // SQLite cascades the member's extensions and operator seats: so does memory.
-      for (const switchboard of switchboardsByExtensionMember.get(memberId) ?? []) {
+      for (const switchboard of member.switchboards ?? []) {
         for (const [extension, holder] of switchboard.extensions) {
           if (holder === memberId) switchboard.extensions.delete(extension);
         }
         bump(switchboardRevisions, switchboard.id);
       }
       switchboardsByExtensionMember.delete(memberId);
+      member.switchboards = null;
       for (const switchboard of switchboardsById.values()) {
         if (switchboard.groupId === member.groupId) switchboard.operators.delete(memberId);
       }
@@ -238,13 +291,23 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
       if (existing?.shortCode != null && existing.shortCode !== facts.shortCode) {
         entry.shortCodes.delete(existing.shortCode);
       }
-      const subgroup: SubgroupEntry = existing ?? { ...facts, memberIds: new Set() };
+      const subgroup: SubgroupEntry = existing ?? {
+        kind: 'subgroup',
+        id: facts.id,
+        groupId: facts.groupId,
+        name: facts.name,
+        shortCode: facts.shortCode,
+        onnetRateFenPerMinute: facts.onnetRateFenPerMinute,
+        memberIds: new Set(),
+        members: [],
+        activeMembers: [],
+        recipients: [],
+      };
       subgroup.name = facts.name;
       subgroup.shortCode = facts.shortCode;
       subgroup.onnetRateFenPerMinute = facts.onnetRateFenPerMinute;
       entry.subgroups.set(subgroup.id, subgroup);
-      if (subgroup.shortCode !== null)
-        entry.shortCodes.set(subgroup.shortCode, { kind: 'subgroup', subgroup });
+      if (subgroup.shortCode !== null) entry.shortCodes.set(subgroup.shortCode, subgroup);
     },
 
     removeSubgroup(groupId: string, subgroupId: string) {
@@ -252,22 +315,34 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
       const subgroup = entry?.subgroups.get(subgroupId);
       if (!entry || !subgroup) return;
       if (subgroup.shortCode !== null) entry.shortCodes.delete(subgroup.shortCode);
-      for (const memberId of subgroup.memberIds) membersById.get(memberId)?.subgroupIds.delete(subgroupId);
+      for (const member of subgroup.members) {
+        member.subgroupIds.delete(subgroupId);
+        drop(member.subgroups, subgroup);
+      }
       entry.subgroups.delete(subgroupId);
     },
 
     joinSubgroup(subgroupId: string, memberId: string) {
       const member = membersById.get(memberId);
-      const subgroup = member && group(member.groupId)?.subgroups.get(subgroupId);
-      if (!member || !subgroup) return;
+      const subgroup = member?.group.subgroups.get(subgroupId);
+      if (!member || !subgroup || subgroup.memberIds.has(memberId)) return;
       subgroup.memberIds.add(memberId);
+      subgroup.members.push(member);
       member.subgroupIds.add(subgroupId);
+      member.subgroups.push(subgroup);
+      refreshFanOut(subgroup);
     },
 
     leaveSubgroup(subgroupId: string, memberId: string) {
       const member = membersById.get(memberId);
       if (!member) return;
-      group(member.groupId)?.subgroups.get(subgroupId)?.memberIds.delete(memberId);
+      const subgroup = member.group.subgroups.get(subgroupId);
+      if (subgroup !== undefined) {
+        subgroup.memberIds.delete(memberId);
+        drop(subgroup.members, member);
+        drop(member.subgroups, subgroup);
+        refreshFanOut(subgroup);
+      }
       member.subgroupIds.delete(subgroupId);
     },
 

@@ -4,6 +4,7 @@ import type {
   GroupEntry,
   MemberEntry,
   SubgroupEntry,
+  SubgroupRecipient,
   SwitchboardEntry,
   VpnSettings,
 } from '../directory.js';
@@ -18,7 +19,10 @@ import { EMERGENCY_NUMBERS, isShortCodeShaped } from './numbering-plan.js';
  * reads the clock (time comes in the request). A decision is a handful of Map reads; the only
  * costly step, parsing a dialled long number, goes through the memoised `toE164` (and is
  * skipped when the number is a member's). With a large directory the reads' cache misses, not
- * the computation, set the pace, so the code avoids touching objects it does not need.
+ * the computation, set the pace, so the code avoids touching objects it does not need: past
+ * the caller's lookup it follows the directory's direct references (the caller's group, a
+ * short code's holder, both members' sub-groups, a sub-group's ready fan-out) instead of
+ * looking entries up by id.
  *
  * Order (the contract's): emergency numbers → the caller's suspension → the caller's short
  * codes → on-net long numbers in the caller's VPN → the caller's switchboard outbound prefix →
@@ -110,10 +114,8 @@ export interface RouteTarget {
   readonly groupId?: string;
 }
 
-export interface RouteRecipient {
-  msisdn: string;
-  memberId: string;
-}
+/** Shared with the directory (its sub-groups keep them ready): do not mutate. */
+export type RouteRecipient = SubgroupRecipient;
 
 export interface RouteDecision {
   decision: RouteDecisionKind;
@@ -208,25 +210,33 @@ const EMERGENCY_TARGETS: ReadonlyMap<string, RouteTarget> = new Map(
  */
 export function sharedSubgroupRate(directory: Directory, a: MemberEntry, b: MemberEntry): number | null {
   if (a.groupId !== b.groupId) return null;
-  const group = directory.groups.get(a.groupId);
-  return group === undefined ? null : sharedRateIn(group, a, b);
+  return directory.groups.get(a.groupId) === undefined ? null : sharedRate(a, b);
 }
 
-/** `sharedSubgroupRate` for two members of `group`, without looking the group up again. */
-function sharedRateIn(group: GroupEntry, a: MemberEntry, b: MemberEntry): number | null {
-  let small = a.subgroupIds;
-  let large = b.subgroupIds;
-  if (small.size === 0 || large.size === 0) return null;
-  if (small.size > large.size) {
+/**
+ * `sharedSubgroupRate` for two members of one group. Both hold their sub-groups as references
+ * (a handful at most), so the intersection compares pointers and reads no map.
+ */
+function sharedRate(a: MemberEntry, b: MemberEntry): number | null {
+  let small = a.subgroups;
+  let large = b.subgroups;
+  if (small.length === 0 || large.length === 0) return null;
+  if (small.length > large.length) {
     const swap = small;
     small = large;
     large = swap;
   }
   let best: number | null = null;
-  for (const id of small) {
-    if (!large.has(id)) continue;
-    const rate = group.subgroups.get(id)?.onnetRateFenPerMinute;
-    if (rate != null && (best === null || rate < best)) best = rate;
+  for (let i = 0; i < small.length; i++) {
+    const subgroup = small[i]!;
+    const rate = subgroup.onnetRateFenPerMinute;
+    if (rate === null || (best !== null && rate >= best)) continue;
+    for (let j = 0; j < large.length; j++) {
+      if (large[j] === subgroup) {
+        best = rate;
+        break;
+      }
+    }
   }
   return best;
 }
@@ -244,7 +254,7 @@ export function decideRoute(
   const caller = directory.membersByMsisdn.get(from);
   if (caller === undefined) return routeActive(directory, request, context, undefined, undefined, false);
   const roaming = isRoaming(caller, request);
-  const group = directory.groups.get(caller.groupId);
+  const group = caller.group;
   if (caller.status === 'suspended') {
     // Classify without ringback so the reject still says which kind of call was refused.
     const refused = routeActive(directory, request, { tariff: context.tariff }, caller, group, roaming);
@@ -297,8 +307,8 @@ function routeActive(
     const holder = group!.shortCodes.get(to);
     if (holder !== undefined) {
       return holder.kind === 'member'
-        ? connectOnnet(request, context, caller!, group!, holder.member, vpn, true, roaming)
-        : subgroupCode(directory, request, context, caller!, group!, vpn, holder.subgroup, roaming);
+        ? connectOnnet(request, context, caller!, group!, holder, vpn, true, roaming)
+        : subgroupCode(request, context, caller!, group!, vpn, holder, roaming);
     }
   }
 
@@ -317,14 +327,14 @@ function routeActive(
     // A number the direct lookup already missed is not looked up twice.
     if (e164 !== null && e164 !== direct) callee = members.get(e164);
   }
-  if (callee !== undefined && vpn !== null && callee.groupId === caller!.groupId) {
+  if (callee !== undefined && vpn !== null && callee.group === group) {
     return connectOnnet(request, context, caller!, group!, callee, vpn, false, roaming);
   }
 
   // 3. The caller's switchboard outbound prefix (an extension member dialling out).
   if (caller !== undefined) {
-    const switchboards = directory.switchboardsByExtensionMember.get(caller.id);
-    if (switchboards !== undefined) {
+    const switchboards = caller.switchboards;
+    if (switchboards !== null) {
       for (let i = 0; i < switchboards.length; i++) {
         const switchboard = switchboards[i]!;
         const prefix = switchboard.outboundPrefix;
@@ -454,7 +464,7 @@ function connectOnnet(
     tariff = SMS_ONNET.at(context.tariff.sms.onnetFenPerMessage);
     rated = '; an on-net message';
   } else {
-    const rate = sharedRateIn(group, caller, callee);
+    const rate = sharedRate(caller, callee);
     if (rate !== null) {
       tariff = ONNET.at(rate);
       rated = '; on-net at the best rate of the sub-groups both share';
@@ -484,7 +494,6 @@ function connectOnnet(
 
 /** A short code held by a sub-group: SMS fans out to its members, voice cannot call it. */
 function subgroupCode(
-  directory: Directory,
   request: RouteRequest,
   context: RouteContext,
   caller: MemberEntry,
@@ -506,15 +515,16 @@ function subgroupCode(
     refused.subgroupId = subgroup.id;
     return refused;
   }
-  const membersById = directory.membersById;
-  const callerId = caller.id;
-  const recipients: RouteRecipient[] = [];
-  for (const memberId of subgroup.memberIds) {
-    if (memberId === callerId) continue;
-    const member = membersById.get(memberId);
-    // A suspended member receives nothing, as a direct message to them would be refused.
-    if (member === undefined || member.status === 'suspended') continue;
-    recipients.push({ msisdn: member.msisdn, memberId: member.id });
+  // The store keeps the active members and their recipients ready, in joining order: the
+  // fan-out copies that list but the caller's own entry, and reads no member.
+  const ready = subgroup.recipients;
+  const own = subgroup.activeMembers.indexOf(caller);
+  let recipients: RouteRecipient[];
+  if (own < 0) {
+    recipients = ready.slice();
+  } else {
+    recipients = ready.slice(0, own);
+    for (let i = own + 1; i < ready.length; i++) recipients.push(ready[i]!);
   }
   const rate = context.tariff.sms.onnetFenPerMessage;
   const decided = make(

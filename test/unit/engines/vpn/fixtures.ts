@@ -7,6 +7,7 @@ import {
   type MemberStatus,
   type SubgroupEntry,
   type SwitchboardEntry,
+  subgroupFanOut,
   type VpnSettings,
 } from '../../../../src/engines/directory.js';
 import type { RouteContext, RouteRequest } from '../../../../src/engines/vpn/route.js';
@@ -67,6 +68,7 @@ export function addMember(
   const group = directory.groups.get(groupId);
   if (group === undefined) throw new Error(`no group ${groupId}`);
   const member: MemberEntry = {
+    kind: 'member',
     id: options.id ?? `m-${msisdn.slice(-4)}`,
     groupId,
     msisdn,
@@ -76,13 +78,18 @@ export function addMember(
     status: options.status ?? 'active',
     shortCode: options.shortCode ?? null,
     subgroupIds: new Set(),
+    pinyin: undefined,
+    initials: undefined,
+    group,
+    subgroups: [],
+    switchboards: null,
   };
   if (directory.membersByMsisdn.has(msisdn)) throw new Error(`duplicate msisdn ${msisdn}`);
   directory.membersByMsisdn.set(msisdn, member);
   directory.membersById.set(member.id, member);
   if (member.shortCode !== null) {
     if (group.shortCodes.has(member.shortCode)) throw new Error(`short code ${member.shortCode} taken`);
-    group.shortCodes.set(member.shortCode, { kind: 'member', member });
+    group.shortCodes.set(member.shortCode, member);
   }
   return member;
 }
@@ -96,22 +103,29 @@ export function addSubgroup(
   const group = directory.groups.get(groupId);
   if (group === undefined) throw new Error(`no group ${groupId}`);
   const subgroup: SubgroupEntry = {
+    kind: 'subgroup',
     id,
     groupId,
     name: options.name ?? id,
     shortCode: options.shortCode ?? null,
     onnetRateFenPerMinute: options.rate ?? null,
     memberIds: new Set(),
+    members: [],
+    activeMembers: [],
+    recipients: [],
   };
   group.subgroups.set(id, subgroup);
   if (subgroup.shortCode !== null) {
     if (group.shortCodes.has(subgroup.shortCode)) throw new Error(`short code ${subgroup.shortCode} taken`);
-    group.shortCodes.set(subgroup.shortCode, { kind: 'subgroup', subgroup });
+    group.shortCodes.set(subgroup.shortCode, subgroup);
   }
   for (const member of options.members ?? []) {
     subgroup.memberIds.add(member.id);
+    subgroup.members.push(member);
     member.subgroupIds.add(id);
+    member.subgroups.push(subgroup);
   }
+  Object.assign(subgroup, subgroupFanOut(subgroup.members));
   return subgroup;
 }
 
@@ -140,8 +154,10 @@ export function addSwitchboard(
   for (const [extension, member] of Object.entries(options.extensions ?? {})) {
     switchboard.extensions.set(extension, member.id);
     const held = directory.switchboardsByExtensionMember.get(member.id);
-    if (held === undefined) directory.switchboardsByExtensionMember.set(member.id, [switchboard]);
-    else if (!held.includes(switchboard)) held.push(switchboard);
+    if (held === undefined) {
+      member.switchboards = [switchboard];
+      directory.switchboardsByExtensionMember.set(member.id, member.switchboards);
+    } else if (!held.includes(switchboard)) held.push(switchboard);
   }
   return switchboard;
 }
