@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
 
 /**
  * Checkpoints the WAL from a worker thread, so that no request pays for it.
@@ -7,14 +8,25 @@ import { Worker } from 'node:worker_threads';
  * SQLite's automatic checkpoint runs inside the commit that crosses its threshold: that commit
  * copies the WAL back into the database and fsyncs, a stall of tens of milliseconds on the one
  * thread that serves every request (measured: it doubles the cost of a small transaction). A
- * second connection in a worker runs PASSIVE checkpoints instead; they never block the writer,
- * and the writer restarts the WAL from its start once a checkpoint has caught up. The main
- * connection keeps a high automatic threshold as a backstop should the worker fall behind.
+ * second connection in a worker runs PASSIVE checkpoints instead, which never block the
+ * writer; past 8 MiB of WAL the writer finishes the copy between two commits (`finish`: the
+ * frames since the worker's pass, a few milliseconds at most) so that the WAL starts over.
+ * The main connection keeps a high automatic threshold as a backstop.
  */
 export interface Checkpointer {
+  /**
+   * On the writer's connection, between transactions: when the worker found the WAL long,
+   * copies the few frames written since its pass, so that the next commit starts the WAL
+   * from its beginning. Under steady writes the WAL is never found fully copied between two
+   * commits otherwise, and grows to the backstop. Answers whether there was anything to do.
+   */
+  finish(client: Database.Database): boolean;
   /** Stops the worker (before the main connection closes, which checkpoints one last time). */
   stop(): Promise<void>;
 }
+
+/** WAL pages past which the writer finishes the worker's checkpoint (4 KiB pages: 8 MiB). */
+const RESTART_PAGES = 2_048;
 
 /** Pages the WAL may reach before the writer checkpoints by itself (4 KiB pages: 64 MiB). */
 export const BACKSTOP_CHECKPOINT_PAGES = 16_384;
@@ -28,9 +40,10 @@ const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
 const timer = setInterval(() => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (result.log >= workerData.restartPages) parentPort.postMessage({ kind: 'long_wal', log: result.log });
   } catch (error) {
-    parentPort.postMessage(String(error && error.message || error));
+    parentPort.postMessage({ kind: 'error', message: String((error && error.message) || error) });
   }
 }, workerData.intervalMs);
 parentPort.on('message', () => {
@@ -47,13 +60,27 @@ export function startCheckpointer(
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { file, driver, intervalMs: options.intervalMs ?? 100 },
+    workerData: { file, driver, intervalMs: options.intervalMs ?? 100, restartPages: RESTART_PAGES },
   });
   worker.unref();
-  worker.on('message', (message: string) => options.onError?.(message));
+  let longWal = false;
+  worker.on('message', (message: { kind: 'long_wal' } | { kind: 'error'; message: string }) => {
+    if (message.kind === 'long_wal') longWal = true;
+    else options.onError?.(message.message);
+  });
   worker.on('error', (error) => options.onError?.(error.message));
   let stopped: Promise<void> | null = null;
   return {
+    finish(client) {
+      if (!longWal) return false;
+      longWal = false;
+      try {
+        client.pragma('wal_checkpoint(PASSIVE)');
+      } catch (error) {
+        options.onError?.(error instanceof Error ? error.message : String(error));
+      }
+      return true;
+    },
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         worker.once('exit', () => resolve());

@@ -25,8 +25,13 @@ export interface WriteBatch {
 
 export function createWriteBatch(
   client: Database.Database,
-  onCommitFailure: (error: unknown) => void = () => {},
+  options: {
+    onCommitFailure?: (error: unknown) => void;
+    /** Runs between transactions after each commit (the WAL checkpoint's finish); must not throw. */
+    afterCommit?: () => void;
+  } = {},
 ): WriteBatch {
+  const onCommitFailure = options.onCommitFailure ?? (() => {});
   let open = false;
   let waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
 
@@ -44,6 +49,7 @@ export function createWriteBatch(
       return;
     }
     for (const waiter of settled) waiter.resolve();
+    options.afterCommit?.();
   }
 
   return {

@@ -79,9 +79,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const checkpointer = checkpointInBackground(db, config.dataDir, (message) =>
     app.log.error({ message }, 'background checkpoint failed'),
   );
-  const batch = createWriteBatch(db.$client, (error) =>
-    app.log.fatal({ err: error }, 'a batch of writes failed to commit; its requests were refused'),
-  );
+  const batch = createWriteBatch(db.$client, {
+    onCommitFailure: (error) =>
+      app.log.fatal({ err: error }, 'a batch of writes failed to commit; its requests were refused'),
+    afterCommit: () => checkpointer?.finish(db.$client),
+  });
   const clock = options.clock ?? (config.clock === 'simulated' ? simulatedClock() : realClock());
   const adminKey = options.adminKey ?? config.adminApiKey ?? randomBytes(24).toString('base64url');
   const services = createServices({
@@ -104,7 +106,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   // Order matters: errors first so every later failure is problem+json; OpenAPI before the
   // routes so it sees them; auth before idempotency, whose stored answers are per API key;
-  // the write batch before idempotency, whose reservation is a write of the request's.
+  // the write batch before the routes, whose write routes it hooks as they are registered.
   await app.register(problemDetailsPlugin);
   await app.register(openapiPlugin);
   await app.register(authPlugin, { apiKeys: services.apiKeys });

@@ -42,6 +42,23 @@ describe('the background checkpointer', () => {
     db.$client.close();
   });
 
+  it('past 8 MiB of WAL the writer finishes the copy between commits, and the WAL starts over', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'checkpointer-'));
+    dirs.push(dir);
+    const db = openDatabase(dir);
+    const checkpointer = checkpointInBackground(db, dir)!;
+    db.$client.exec('CREATE TABLE filler (v TEXT)');
+    const insert = db.$client.prepare('INSERT INTO filler VALUES (?)');
+    expect(checkpointer.finish(db.$client)).toBe(false); // nothing asked yet
+    for (let i = 0; i < 2_500; i++) insert.run('x'.repeat(4_000)); // > 2,048 pages of WAL
+    expect(await until(() => checkpointer.finish(db.$client))).toBe(true);
+    insert.run('after');
+    const [wal] = db.$client.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+    expect(wal!.log).toBeLessThan(10); // the commit after the finish wrote from the WAL's start
+    await checkpointer.stop();
+    db.$client.close();
+  });
+
   it('is not started for an in-memory database', () => {
     expect(checkpointInBackground(openDatabase(':memory:'), ':memory:')).toBeNull();
   });

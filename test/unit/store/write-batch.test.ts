@@ -61,7 +61,7 @@ describe('the write batch (group commit)', () => {
 
   it('when the commit fails, every waiting response fails and nothing of the batch is kept', async () => {
     const failures: unknown[] = [];
-    const batch = createWriteBatch(writer, (error) => failures.push(error));
+    const batch = createWriteBatch(writer, { onCommitFailure: (error) => failures.push(error) });
     batch.join();
     writer.prepare('INSERT INTO parent VALUES (?)').run('p');
     // A deferred foreign key is checked at COMMIT: this one fails it.
