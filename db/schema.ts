@@ -297,8 +297,9 @@ export const switchboardOperators = sqliteTable(
 );
 
 /**
- * Simulated calls. The whole call (state, machine position, event log) is one JSON document,
- * rewritten on every acknowledged action; the columns beside it are what lists filter on.
+ * Simulated calls. The call's state and machine position are one JSON document, rewritten on
+ * every acknowledged action (its event log is apart, in `call_events`); the columns beside it
+ * are what lists filter on.
  * Calls outlive groups (history), so there is no foreign key to them.
  */
 export const calls = sqliteTable(
@@ -403,9 +404,10 @@ export const subscriptions = sqliteTable(
 );
 
 /**
- * 移动会议电话 conferences. The whole room (state, participants and their stays) is one JSON
- * document, rewritten on every acknowledged change; the columns beside it are what lists,
- * the live-PIN rule and billing read. Conferences outlive groups (history): no foreign key.
+ * 移动会议电话 conferences. The room's header (state, PIN, lock, times, charge) is one JSON
+ * document, rewritten when it changes (participants are in `conference_participants`, events
+ * in `conference_events`); the columns beside it are what lists, the live-PIN rule and
+ * billing read. Conferences outlive groups (history): no foreign key.
  */
 export const conferences = sqliteTable(
   'conferences',

@@ -1,6 +1,7 @@
 /**
  * The conference bridge (移动会议电话) as plain data: what the room machine reads and returns,
- * what the store persists as one document, and (through a view) what the API shows.
+ * what the store persists (a header, a row per participant, the log), and (through a view)
+ * what the API shows.
  */
 
 export const CONFERENCE_STATES = ['scheduled', 'active', 'ended'] as const;
