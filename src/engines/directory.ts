@@ -9,6 +9,7 @@
  * The store keeps both sides of every reference current (src/store/directory-store.ts).
  */
 
+import { NumberIndex } from './number-index.js';
 import type { BusinessHours, Menu, OperatorStatus, SwitchboardFallback } from './switchboard/types.js';
 
 export type MemberStatus = 'active' | 'suspended';
@@ -104,6 +105,7 @@ export interface GroupEntry {
   timezone: string;
   /** null when the group has no VPN (集团网) subscription. */
   vpn: VpnSettings | null;
+  /** A NumberIndex (./number-index.ts), as the directory's number maps. */
   shortCodes: Map<string, ShortCodeHolder>;
   subgroups: Map<string, SubgroupEntry>;
 }
@@ -130,6 +132,7 @@ export interface SwitchboardEntry {
 }
 
 export interface Directory {
+  /** A NumberIndex (./number-index.ts): read on every decision, by number rather than string. */
   membersByMsisdn: Map<string, MemberEntry>;
   membersById: Map<string, MemberEntry>;
   groups: Map<string, GroupEntry>;
@@ -144,10 +147,10 @@ export interface Directory {
 
 export function emptyDirectory(conferenceAccessNumber: string | null = null): Directory {
   return {
-    membersByMsisdn: new Map(),
+    membersByMsisdn: new NumberIndex(),
     membersById: new Map(),
     groups: new Map(),
-    switchboardsByPilot: new Map(),
+    switchboardsByPilot: new NumberIndex(),
     switchboardsById: new Map(),
     switchboardsByExtensionMember: new Map(),
     conferenceAccessNumber,

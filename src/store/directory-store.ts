@@ -8,6 +8,7 @@ import {
   subgroupFanOut,
   type VpnSettings,
 } from '../engines/directory.js';
+import { NumberIndex } from '../engines/number-index.js';
 import type {
   BusinessHours,
   Menu,
@@ -174,7 +175,7 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
         province: facts.province,
         timezone: facts.timezone,
         vpn: null,
-        shortCodes: new Map(),
+        shortCodes: new NumberIndex(),
         subgroups: new Map(),
       });
     },

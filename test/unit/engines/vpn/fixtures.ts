@@ -10,6 +10,7 @@ import {
   subgroupFanOut,
   type VpnSettings,
 } from '../../../../src/engines/directory.js';
+import { NumberIndex } from '../../../../src/engines/number-index.js';
 import type { RouteContext, RouteRequest } from '../../../../src/engines/vpn/route.js';
 
 /**
@@ -45,7 +46,7 @@ export function addGroup(
     province: options.province ?? 'CN-HE',
     timezone: 'Asia/Shanghai',
     vpn: options.vpn === null ? null : { ...DEFAULT_VPN, ...options.vpn },
-    shortCodes: new Map(),
+    shortCodes: new NumberIndex(),
     subgroups: new Map(),
   };
   directory.groups.set(id, group);
