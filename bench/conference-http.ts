@@ -3,6 +3,7 @@
  *
  *   npx tsx bench/conference-http.ts [--conferences 1000] [--legs 20] [--seats 40]
  *                                    [--duration 10] [--connections 50] [--warmup 3]
+ *                                    [--only mute,kick] [--profile]
  *
  * 1. Builds the real app on a SQLite file in a temp dir and sets up `--conferences` active
  *    conferences of `--legs` joined legs each (host included) in-process, through the services
@@ -22,6 +23,9 @@
  *    that is not the reference one, its p99 says what the absolute target is worth there.
  * 3. In-process: microseconds per control action through the service alone.
  *
+ * `--only` runs the cases whose names start with one of the given words; `--profile` adds a
+ * CPU-profiled run of each case (5 s) and prints where the server's time goes.
+ *
  * Target (issue 6): a control action p99 ≤ 5 ms over HTTP at 50 connections.
  * Writes bench/results/conference-http.json; bench/run.ts may import `runConferenceHttp`.
  */
@@ -34,6 +38,7 @@ import { testConfig } from '../src/config.js';
 import type { Principal } from '../src/services/api-keys.js';
 import { buildBaseline } from './lib/baseline.js';
 import { type LoadRequest, type LoadResult, runLoad } from './lib/load.js';
+import { type ProfileSummary, printProfile, profileWhile } from './lib/profile.js';
 
 export interface ConferenceHttpOptions {
   conferences: number;
@@ -43,6 +48,10 @@ export interface ConferenceHttpOptions {
   warmupSeconds: number;
   /** Free seats per room beyond its joined legs: what the `add` case may fill. */
   seats: number;
+  /** Run only the cases whose names start with one of these words (all when empty). */
+  only: string[];
+  /** A CPU-profiled run of each case after its measured one. */
+  profile: boolean;
   log?: (line: string) => void;
 }
 
@@ -53,6 +62,8 @@ export const DEFAULT_CONFERENCE_HTTP_OPTIONS: ConferenceHttpOptions = {
   durationSeconds: 10,
   warmupSeconds: 3,
   seats: 40,
+  only: [],
+  profile: false,
 };
 
 type RequestSpec = LoadRequest;
@@ -61,6 +72,8 @@ export interface ConferenceHttpCase extends LoadResult {
   name: string;
   /** CPU of the server process over the measured run: 100 = one core. */
   serverCpuPercent: number;
+  /** `--profile`: where the server's time went in a profiled run of the same case. */
+  profile?: ProfileSummary;
 }
 
 export interface ConferenceHttpReport {
@@ -206,7 +219,10 @@ export async function runConferenceHttp(
 
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     const cases: ConferenceHttpCase[] = [];
-    for (const mix of mixes) {
+    const chosen = mixes.filter(
+      (mix) => options.only.length === 0 || options.only.some((word) => mix.name.startsWith(word)),
+    );
+    for (const mix of chosen) {
       const requests = mix.requests();
       // Every request must succeed: check a sample through the app itself (then restore it;
       // a request that can only be made once is taken off the list).
@@ -224,7 +240,7 @@ export async function runConferenceHttp(
           throw new Error(`${r.method} ${r.path} answered ${res.statusCode}: ${res.body}`);
       }
       log(`${mix.name}: autocannon -c ${options.connections} for ${options.durationSeconds} s`);
-      const result = await runLoad({
+      const spec = {
         url: address,
         headers: { authorization: `Bearer ${ADMIN_KEY}` },
         bodies: [],
@@ -233,11 +249,24 @@ export async function runConferenceHttp(
         pipelining: 1,
         durationSeconds: options.durationSeconds,
         warmupSeconds: options.warmupSeconds,
-      });
-      cases.push({ name: mix.name, ...result });
+      };
+      const result = await runLoad(spec);
       log(
         `  ${Math.round(result.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms, non-2xx ${result.non2xx}, server CPU ${result.serverCpuPercent} %`,
       );
+      let profile: ProfileSummary | undefined;
+      if (options.profile) {
+        // A request used once was used by the measured run: profile the rest of the list.
+        const rest = mix.once ? requests.slice(result.totalRequests * 2) : requests;
+        if (rest.length > 0) {
+          const profiled = await profileWhile(() =>
+            runLoad({ ...spec, requests: rest, warmupSeconds: mix.once ? 0 : 1, durationSeconds: 5 }),
+          );
+          profile = profiled.summary;
+          printProfile(profile, mix.name, log);
+        }
+      }
+      cases.push({ name: mix.name, ...result, ...(profile && { profile }) });
     }
 
     // The bare baseline under the same load generator and settings.
@@ -261,14 +290,28 @@ export async function runConferenceHttp(
       `  ${Math.round(baseline.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${baseline.latencyMs.p50} ms, p99 ${baseline.latencyMs.p99} ms`,
     );
 
-    // 3. In-process: the service alone (no HTTP), on the same rooms.
+    // 3. In-process: the service alone (no HTTP), on the same rooms. Every call is a change:
+    // each participant and each room is toggled from the state it is in.
+    // Read once before timing: the HTTP runs left every participant and room in some state.
+    const muted = new Map<string, boolean>();
+    const roomMuted = new Map<string, boolean>();
+    for (const room of rooms) {
+      const { participants } = conferences.get(room.id, ADMIN);
+      for (const p of participants) muted.set(p.id, p.muted);
+      roomMuted.set(
+        room.id,
+        participants.every((p) => p.role === 'host' || p.muted),
+      );
+    }
     const inProcess = [
       {
         name: 'setMuted (toggle)',
         microseconds: timePerCall(20_000, (i) => {
           const room = rooms[i % rooms.length]!;
-          const pid = room.participantIds[i % room.participantIds.length]!;
-          conferences.setMuted(room.id, pid, i % 2 === 0, ADMIN);
+          const pid = room.participantIds[Math.floor(i / rooms.length) % room.participantIds.length]!;
+          const next = !muted.get(pid);
+          muted.set(pid, next);
+          conferences.setMuted(room.id, pid, next, ADMIN);
         }),
       },
       {
@@ -283,7 +326,10 @@ export async function runConferenceHttp(
       {
         name: 'mute_all / unmute_all',
         microseconds: timePerCall(4_000, (i) => {
-          conferences.act(rooms[i % rooms.length]!.id, i % 2 === 0 ? 'mute_all' : 'unmute_all', ADMIN);
+          const room = rooms[i % rooms.length]!;
+          const mute = !(roomMuted.get(room.id) ?? false);
+          roomMuted.set(room.id, mute);
+          conferences.act(room.id, mute ? 'mute_all' : 'unmute_all', ADMIN);
         }),
       },
     ];
@@ -317,7 +363,7 @@ function timePerCall(iterations: number, fn: (i: number) => void): number {
 
 function optionsFromArgs(args: string[]): Partial<ConferenceHttpOptions> {
   const out: Partial<ConferenceHttpOptions> = {};
-  const names: Array<[string, keyof Omit<ConferenceHttpOptions, 'log'>]> = [
+  const names: Array<[string, keyof Omit<ConferenceHttpOptions, 'log' | 'only' | 'profile'>]> = [
     ['conferences', 'conferences'],
     ['legs', 'legs'],
     ['duration', 'durationSeconds'],
@@ -325,6 +371,9 @@ function optionsFromArgs(args: string[]): Partial<ConferenceHttpOptions> {
     ['warmup', 'warmupSeconds'],
     ['seats', 'seats'],
   ];
+  const only = args.indexOf('--only');
+  if (only >= 0) out.only = (args[only + 1] ?? '').split(',').filter(Boolean);
+  if (args.includes('--profile')) out.profile = true;
   for (const [flag, key] of names) {
     const i = args.indexOf(`--${flag}`);
     if (i < 0) continue;

@@ -51,7 +51,7 @@ import { BODY_AT_ISO, CONFERENCE_ACCESS_NUMBER, makeBodies } from './fixtures/ro
 import { describeBenchData, generateBenchData, writeBenchData } from './fixtures/seed-db.js';
 import { buildBaseline } from './lib/baseline.js';
 import { type MeasuredLoad, runLoad } from './lib/load.js';
-import { type ProfileSummary, profileWhile } from './lib/profile.js';
+import { type ProfileSummary, printProfile, profileWhile } from './lib/profile.js';
 
 export interface RouteHttpOptions {
   members: number;
@@ -456,17 +456,6 @@ export function optionsFromArgs(args: string[]): Partial<RouteHttpOptions> {
   if (warmup !== undefined) out.warmupSeconds = warmup;
   if (args.includes('--profile')) out.profile = true;
   return out;
-}
-
-export function printProfile(
-  profile: ProfileSummary,
-  title = 'the route server',
-  log: (line: string) => void = console.log,
-) {
-  log(`\nCPU profile of ${title} (busy ${profile.busyPercent} % of the sampled time), self time by place:`);
-  console.table(profile.byPlace.slice(0, 15).map((p) => ({ place: p.name, '%': p.percent })));
-  log('top functions by self time:');
-  console.table(profile.topFunctions.map((p) => ({ function: p.name, '%': p.percent })));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -29,9 +29,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ConferenceHttpReport, runConferenceHttp } from './conference-http.js';
+import { printProfile } from './lib/profile.js';
 import { runLoadProfiles } from './load/profiles.js';
 import { type LoadReport, writeReport } from './load/report.js';
-import { optionsFromArgs, printProfile, type RouteHttpReport, runRouteHttp } from './route-http.js';
+import { optionsFromArgs, type RouteHttpReport, runRouteHttp } from './route-http.js';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS_DIR = path.join(BENCH_DIR, 'results');

@@ -100,3 +100,14 @@ export async function profileWhile<T>(
     session.disconnect();
   }
 }
+
+export function printProfile(
+  profile: ProfileSummary,
+  title = 'the route server',
+  log: (line: string) => void = console.log,
+) {
+  log(`\nCPU profile of ${title} (busy ${profile.busyPercent} % of the sampled time), self time by place:`);
+  console.table(profile.byPlace.slice(0, 15).map((p) => ({ place: p.name, '%': p.percent })));
+  log('top functions by self time:');
+  console.table(profile.topFunctions.map((p) => ({ function: p.name, '%': p.percent })));
+}
