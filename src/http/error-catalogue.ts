@@ -16,6 +16,7 @@ export const ERRORS = {
   idempotency_in_progress: { status: 409, title: 'A request with this Idempotency-Key is still in progress' },
   msisdn_taken: { status: 409, title: 'MSISDN already belongs to a member' },
   group_has_members: { status: 409, title: 'Group still has members' },
+  member_in_menu: { status: 409, title: "Member is the target of a switchboard menu's key" },
   short_code_taken: { status: 409, title: 'Short code already taken in this group' },
   clock_not_simulated: { status: 409, title: 'The service clock is real' },
   tier_mismatch: { status: 422, title: 'Value tier does not fit the institution type' },

@@ -111,8 +111,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['members'],
         operationId: 'deleteMember',
+        summary: "Delete a member; a 409 while a switchboard menu's key sends callers to them",
         params: MemberParams,
-        response: { 204: NoContent, ...problems(404) },
+        response: { 204: NoContent, ...problems(404, 409) },
       },
     },
     async (request, reply) => {

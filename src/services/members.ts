@@ -2,6 +2,7 @@ import type { Province } from '../domain/group-rules.js';
 import { newId } from '../domain/ids.js';
 import { nameKeys } from '../domain/name-keys.js';
 import type { Directory } from '../engines/directory.js';
+import { menuKeysOfMember } from '../engines/switchboard/menu.js';
 import { AppError, notFound } from '../http/error-catalogue.js';
 import type { Clock } from '../sim/clock.js';
 import type { DirectoryStore } from '../store/directory-store.js';
@@ -35,6 +36,24 @@ export function createMemberService(deps: {
   const dir = deps.directory.directory;
 
   const view = (row: MemberRow) => memberView(row, [...(dir.membersById.get(row.id)?.subgroupIds ?? [])]);
+
+  /**
+   * A menu key that sends callers to a member would, once the member is gone, play "not in
+   * service" and queue every such call: the menu is changed first (as a group with members is
+   * not deleted). Extensions and operator seats go with the member; they name no one else.
+   */
+  const assertNoMenuSendsTo = (groupId: string, memberId: string): void => {
+    for (const switchboard of dir.switchboardsById.values()) {
+      if (switchboard.groupId !== groupId) continue;
+      const keys = menuKeysOfMember(switchboard.menu, memberId);
+      if (keys.length === 0) continue;
+      const named = keys.map((path) => path.join(' → ')).join(', ');
+      throw new AppError(
+        'member_in_menu',
+        `member ${memberId} is where key ${named} of switchboard ${switchboard.id}'s menu sends callers; change the menu first`,
+      );
+    }
+  };
 
   const require = (groupId: string, memberId: string): MemberRow => {
     const row = repo.byId(memberId);
@@ -117,6 +136,7 @@ export function createMemberService(deps: {
 
     remove(groupId: string, memberId: string): void {
       require(groupId, memberId);
+      assertNoMenuSendsTo(groupId, memberId);
       repo.delete(memberId);
       deps.directory.removeMember(memberId);
     },

@@ -104,3 +104,19 @@ export function chooseFromMenu(
     explanation: `${failure}, after ${maxRetries} replays; the call goes to the operator desk`,
   };
 }
+
+/**
+ * The keys, as paths from the root menu, whose option sends the caller to `memberId`:
+ * `[['3'], ['2', '4']]` is key 3 of the root menu and key 4 of the submenu under key 2.
+ */
+export function menuKeysOfMember(root: Menu, memberId: string): string[][] {
+  const found: string[][] = [];
+  const pending: { menu: Menu; path: string[] }[] = [{ menu: root, path: [] }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    for (const [key, option] of Object.entries(next.menu.options)) {
+      if (option.action === 'member' && option.memberId === memberId) found.push([...next.path, key]);
+      else if (option.action === 'submenu') pending.push({ menu: option.menu, path: [...next.path, key] });
+    }
+  }
+  return found.sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
+}

@@ -8,12 +8,14 @@ import {
   decide,
   e164,
   getSwitchboard,
+  menuWith,
   NUMBERS,
   OTHER_PILOT,
   OTHER_PILOT_E164,
   PILOT,
   PILOT_E164,
   patchSwitchboard,
+  problem,
   putExtension,
   putOperator,
   scene,
@@ -159,6 +161,38 @@ describe('routing through the switchboard', () => {
     expect(
       (await t.call({ method: 'DELETE', url: `/v1/switchboards/${id}/extensions/8001` })).statusCode,
     ).toBe(404);
+  });
+
+  it('a member a menu key sends callers to is not deleted (409 naming the keys) until the menu changes', async () => {
+    const t = await open();
+    const s = await scene(t);
+    // 王明 is key 2 of the root menu (menuWith) and, here, key 5 of the submenu under key 3.
+    const menu = menuWith(s.wang.id);
+    (menu.options['3'].menu.options as Record<string, unknown>)['5'] = {
+      action: 'member',
+      memberId: s.wang.id,
+    };
+    const id = await createSwitchboard(t, s.groupId, switchboardBody(s, { menu }));
+    await putExtension(t, id, '8001', s.wang.id);
+    const url = `/v1/groups/${s.groupId}/members/${s.wang.id}`;
+    const refused = await t.call({ method: 'DELETE', url });
+    expect(problem(refused)).toMatchObject({ status: 409, code: 'member_in_menu' });
+    expect(refused.json().detail).toContain(`key 2, 3 → 5 of switchboard ${id}`);
+    // Nothing was removed: the member, their extension and the routing stay as they were.
+    expect((await t.call({ method: 'GET', url })).statusCode).toBe(200);
+    expect((await getSwitchboard(t, id)).json().extensions).toEqual([
+      { extension: '8001', memberId: s.wang.id },
+    ]);
+    expect((await decide(t, NUMBERS.wang, OUTBOUND)).callType).toBe('switchboard_outbound');
+    // A member no key names is deleted as before.
+    expect(
+      (await t.call({ method: 'DELETE', url: `/v1/groups/${s.groupId}/members/${s.liu.id}` })).statusCode,
+    ).toBe(204);
+    // With the keys sent elsewhere, the member goes (and their extension with them).
+    const elsewhere = menuWith(s.zhang.id);
+    expect((await patchSwitchboard(t, id, { menu: elsewhere })).statusCode).toBe(200);
+    expect((await t.call({ method: 'DELETE', url })).statusCode).toBe(204);
+    expect((await getSwitchboard(t, id)).json().extensions).toEqual([]);
   });
 
   it('deleting the switchboard frees its pilot and ends its extensions’ outbound calls', async () => {

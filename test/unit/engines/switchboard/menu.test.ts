@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chooseFromMenu, menuAtPath } from '../../../../src/engines/switchboard/menu.js';
+import { chooseFromMenu, menuAtPath, menuKeysOfMember } from '../../../../src/engines/switchboard/menu.js';
 import type { Menu } from '../../../../src/engines/switchboard/types.js';
 
 const sales: Menu = {
@@ -98,6 +98,66 @@ describe('chooseFromMenu', () => {
           }
         },
       ),
+    );
+  });
+});
+
+describe('menuKeysOfMember', () => {
+  it('finds every key that sends callers to the member, in submenus too, as paths from the root', () => {
+    const twice: Menu = {
+      ...root,
+      options: {
+        ...root.options,
+        '3': { action: 'member', memberId: 'li' },
+        '4': { action: 'member', memberId: 'wu' },
+      },
+    };
+    expect(menuKeysOfMember(twice, 'li')).toEqual([['1', '2'], ['3']]);
+    expect(menuKeysOfMember(twice, 'wu')).toEqual([['4']]);
+    // An extension held by the member is not a menu key naming them.
+    expect(menuKeysOfMember(root, 'orders')).toEqual([]);
+    expect(menuKeysOfMember(root, 'nobody')).toEqual([]);
+  });
+
+  it('agrees with following each path it answers: the option there names the member', () => {
+    const member = fc.constantFrom('li', 'wu', 'zhang');
+    const option = fc.letrec((tie) => ({
+      menu: fc.record({
+        prompt: fc.constant('p'),
+        options: fc.dictionary(
+          fc.constantFrom('1', '2', '3', '*'),
+          tie('option') as fc.Arbitrary<Menu['options'][string]>,
+          {
+            maxKeys: 3,
+          },
+        ),
+      }),
+      option: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        fc.record({ action: fc.constant('member' as const), memberId: member }),
+        fc.record({ action: fc.constant('operator' as const) }),
+        fc.record({ action: fc.constant('submenu' as const), menu: tie('menu') as fc.Arbitrary<Menu> }),
+      ),
+    }));
+    fc.assert(
+      fc.property(option.menu as fc.Arbitrary<Menu>, member, (menu, id) => {
+        const paths = menuKeysOfMember(menu, id);
+        for (const path of paths) {
+          const last = path.at(-1)!;
+          const option = menuAtPath(menu, path.slice(0, -1)).options[last];
+          expect(option).toEqual({ action: 'member', memberId: id });
+        }
+        // Every member option naming `id`, counted by a plain recursive walk, is found.
+        const count = (m: Menu): number =>
+          Object.values(m.options).reduce(
+            (n, o) =>
+              n +
+              (o.action === 'member' && o.memberId === id ? 1 : o.action === 'submenu' ? count(o.menu) : 0),
+            0,
+          );
+        expect(paths.length).toBe(count(menu));
+      }),
+      { seed: 20_261_125, numRuns: 200 },
     );
   });
 });
