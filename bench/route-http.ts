@@ -2,27 +2,29 @@
  * HTTP benchmark of the routing hot path, `POST /v1/route`, on the real app with a large
  * directory loaded from SQLite, against a bare Fastify baseline in the same run.
  *
- *   npx tsx bench/route-http.ts [--members 100000] [--groups 1000] [--duration 10]
- *                               [--connections 50] [--warmup 3] [--profile]
+ *   npx tsx bench/route-http.ts [--members 100000] [--groups 1000] [--duration 6]
+ *                               [--connections 50] [--warmup 2] [--rounds 3] [--profile]
  *
  * 1. Generates the bench data (bench/fixtures/seed-db.ts) into a fresh SQLite file, then
  *    times the directory load from it (SQL reads, then the in-memory indexes) and the whole
  *    app start (`buildApp`, which loads the directory before answering).
- * 2. Listens on a free port and runs autocannon (its own process, so it does not share this
- *    event loop) with `-c 50`, pipelining 1, over a rotating set of realistic bodies: short
- *    codes, on-net long numbers in national and E.164 form, off-net members and strangers,
- *    emergency, unallocated codes, sub-group SMS, conference dial-in; some roaming, some `at`.
- * 3. Ringback on vs off over HTTP: every group gets two tones and two policies (work hours by
- *    the calendar, and a fallback), the route is measured again, the policies are deleted and it
- *    is measured a third time; `ringback.ratio` is on ÷ that third run, the one next to it with
- *    the same history (thousands of admin requests before it). On a shared 2-core machine runs
- *    of one configuration differ by 10–20 %, so read it with `cpuRatio` and over several runs.
+ * 2. The route and a bare Fastify server (bench/lib/baseline.ts: no logger, a plain JSON Schema
+ *    for the same body, an answer of a decision's shape and size through a response schema)
+ *    listen side by side and are loaded alternately, `--rounds` times each: autocannon in its
+ *    own process (so it does not share this event loop), `-c 50`, pipelining 1, over a rotating
+ *    set of realistic bodies: short codes, on-net long numbers in national and E.164 form,
+ *    off-net members and strangers, emergency, unallocated codes, sub-group SMS, conference
+ *    dial-in; some roaming, some `at`. `ratio` is the median of the rounds' route/baseline
+ *    ratios, `cpuRatio` the same by server CPU per request; `route` and `baseline` are the runs
+ *    of the median round. (Measured one after the other a minute apart, as before, the two
+ *    sides saw different machines: the host's neighbours move this VM's speed by 10–30 %.)
+ * 3. Ringback on vs off over HTTP, alternately too: every group gets two tones and two policies
+ *    (work hours by the calendar, and a fallback), the route is measured, the policies are
+ *    deleted and it is measured again; each round's ratio is on ÷ that "off" run, the one next
+ *    to it with the same history (thousands of admin requests before it).
  * 4. In-process: decisions/s of `decideRoute` over the same requests on the same directory,
  *    and the cost of each piece of a request (validation, auth, phone numbers, response check +
  *    serialisation) for the profile of where the time goes.
- * 5. A bare Fastify server (no logger) with a plain JSON Schema for the same body, answering an
- *    object of a decision's shape and size through a response schema (bench/lib/baseline.ts);
- *    same autocannon settings. Reports the ratio route/baseline.
  *
  * The app runs as in production: logger at `info` (written to /dev/null), request ids, timeouts.
  *
@@ -60,6 +62,8 @@ export interface RouteHttpOptions {
   pipelining: number;
   durationSeconds: number;
   warmupSeconds: number;
+  /** Route and baseline (and ringback on and off) run alternately this many times each. */
+  rounds: number;
   bodies: number;
   profile: boolean;
   log?: (line: string) => void;
@@ -70,8 +74,9 @@ export const DEFAULT_ROUTE_HTTP_OPTIONS: RouteHttpOptions = {
   groups: 1_000,
   connections: 50,
   pipelining: 1,
-  durationSeconds: 10,
-  warmupSeconds: 3,
+  durationSeconds: 6,
+  warmupSeconds: 2,
+  rounds: 3,
   bodies: 20_000,
   profile: false,
 };
@@ -93,25 +98,29 @@ export interface RouteHttpReport {
   /** `buildApp` on the seeded database: migrations check, directory load, plugins, routes. */
   appStartMs: number;
   mix: Record<string, number>;
+  /** The route's run of the median round (the round whose ratio is the median). */
   route: MeasuredLoad & { serverCpuMicrosecondsPerRequest: number };
+  /** Each round: the route, then the baseline right after it. */
+  rounds: RoundSummary[];
   /** The route with every group's ringback policies installed, and again after removing them. */
   ringback: {
     groups: number;
     setupMs: number;
+    /** The runs of the median round: on (policies installed), then off (removed again). */
     on: MeasuredLoad & { serverCpuMicrosecondsPerRequest: number };
     offAgain: MeasuredLoad & { serverCpuMicrosecondsPerRequest: number };
-    /** on req/s ÷ offAgain req/s (both after the admin requests that set ringback up). */
+    /** Median over the rounds of on req/s ÷ off req/s. */
     ratio: number;
-    /** The same by server CPU per request: offAgain ÷ on. */
+    /** Median over the rounds of off ÷ on server CPU per request. */
     cpuRatio: number;
+    rounds: RoundSummary[];
   };
   baseline: MeasuredLoad & { serverCpuMicrosecondsPerRequest: number };
-  /** route req/s ÷ baseline req/s. */
+  /** Median over the rounds of route req/s ÷ baseline req/s. */
   ratio: number;
   /**
-   * baseline server CPU per request ÷ route's: the ratio the req/s would show if the server had
-   * a core to itself. Steadier than `ratio` on a shared machine, where neighbours take CPU from
-   * one run and not the next.
+   * Median over the rounds of baseline server CPU per request ÷ route's: the ratio the req/s
+   * would show if the server had a core to itself.
    */
   cpuRatio: number;
   engine: { decisions: number; ms: number; decisionsPerSecond: number };
@@ -121,8 +130,68 @@ export interface RouteHttpReport {
   baselineProfile?: ProfileSummary;
 }
 
+export interface RoundSummary {
+  /** req/s of the measured side (route, or ringback on) and of its reference (baseline, or off). */
+  requestsPerSecond: number;
+  referenceRequestsPerSecond: number;
+  ratio: number;
+  cpuRatio: number;
+}
+
 const ADMIN_KEY = 'bench-admin-key-0123456789';
 const AT_MS = Date.parse(BODY_AT_ISO);
+
+type Measured = MeasuredLoad & { serverCpuMicrosecondsPerRequest: number };
+
+/**
+ * Runs `measured` then `reference`, `rounds` times. A shared machine's speed drifts by 10–30 %
+ * over minutes (neighbours on the host), so two sides measured a minute apart compare the
+ * machine as much as the code; side by side, round after round, each ratio compares runs of
+ * the same conditions, and the median of the rounds' ratios is the figure reported.
+ */
+async function alternate(
+  rounds: number,
+  measured: () => Promise<MeasuredLoad>,
+  reference: () => Promise<MeasuredLoad>,
+): Promise<{
+  measured: Measured;
+  reference: Measured;
+  ratio: number;
+  cpuRatio: number;
+  rounds: RoundSummary[];
+}> {
+  const runs: { measured: Measured; reference: Measured; summary: RoundSummary }[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const a = withCpu(await measured());
+    const b = withCpu(await reference());
+    runs.push({
+      measured: a,
+      reference: b,
+      summary: {
+        requestsPerSecond: Math.round(a.requestsPerSecond),
+        referenceRequestsPerSecond: Math.round(b.requestsPerSecond),
+        ratio: round3(a.requestsPerSecond / b.requestsPerSecond),
+        cpuRatio: round3(b.serverCpuMicrosecondsPerRequest / a.serverCpuMicrosecondsPerRequest),
+      },
+    });
+  }
+  const byRatio = [...runs].sort((x, y) => x.summary.ratio - y.summary.ratio);
+  const median = byRatio[Math.floor((byRatio.length - 1) / 2)]!;
+  const cpuRatios = runs.map((r) => r.summary.cpuRatio).sort((x, y) => x - y);
+  return {
+    measured: median.measured,
+    reference: median.reference,
+    ratio: median.summary.ratio,
+    cpuRatio: cpuRatios[Math.floor((cpuRatios.length - 1) / 2)]!,
+    rounds: runs.map((r) => r.summary),
+  };
+}
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+const withCpu = (load: MeasuredLoad): Measured => ({
+  ...load,
+  serverCpuMicrosecondsPerRequest: perRequest(load),
+});
 
 /** Mean microseconds per call of `fn` over `inputs`, repeated to at least `iterations` calls. */
 function timePerCall<T>(inputs: T[], iterations: number, fn: (input: T) => unknown): number {
@@ -266,52 +335,81 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
       warmupSeconds: options.warmupSeconds,
     };
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    // The bare baseline listens from the start: its runs alternate with the route's.
+    const baselineApp = await buildBaseline();
+    const baselineAddress = await baselineApp.listen({ port: 0, host: '127.0.0.1' });
+    const describe = (what: string, load: MeasuredLoad) =>
+      log(
+        `  ${what}: ${Math.round(load.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, non-2xx ${load.non2xx}, server CPU ${load.serverCpuPercent} %, client CPU ${load.clientCpuPercent} %`,
+      );
+    const loadOn = (url: string, what: string) => async () => {
+      const load = await runLoad({ ...spec, url });
+      describe(what, load);
+      return load;
+    };
     log(
-      `route: ${address}/v1/route, autocannon -c ${options.connections} -p ${options.pipelining} for ${options.durationSeconds} s`,
+      `route ${address}/v1/route and bare Fastify ${baselineAddress}/v1/route, alternately ${options.rounds} times: autocannon -c ${options.connections} -p ${options.pipelining} for ${options.durationSeconds} s each`,
     );
-    const routeLoad = await runLoad({ ...spec, url: `${address}/v1/route` });
+    const vsBaseline = await alternate(
+      options.rounds,
+      loadOn(`${address}/v1/route`, 'route'),
+      loadOn(`${baselineAddress}/v1/route`, 'baseline'),
+    );
     log(
-      `  ${Math.round(routeLoad.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${routeLoad.latencyMs.p50} ms, p99 ${routeLoad.latencyMs.p99} ms, non-2xx ${routeLoad.non2xx}, server CPU ${routeLoad.serverCpuPercent} %, client CPU ${routeLoad.clientCpuPercent} %`,
+      `  ratio by round: ${vsBaseline.rounds.map((r) => `${(r.ratio * 100).toFixed(1)} %`).join(', ')}; median ${(vsBaseline.ratio * 100).toFixed(1)} %`,
     );
 
     let profile: ProfileSummary | undefined;
+    let baselineProfile: ProfileSummary | undefined;
     if (options.profile) {
       const profiled = await profileWhile(() =>
         runLoad({ ...spec, url: `${address}/v1/route`, warmupSeconds: 1, durationSeconds: 5 }),
       );
       profile = profiled.summary;
+      const profiledBaseline = await profileWhile(() =>
+        runLoad({ ...spec, url: `${baselineAddress}/v1/route`, warmupSeconds: 1, durationSeconds: 5 }),
+      );
+      baselineProfile = profiledBaseline.summary;
     }
+    await baselineApp.close();
 
-    // 3. Ringback on vs off: the same load with every group's policies, then without again.
-    const rbStart = performance.now();
-    const policies = await installRingback(
-      app,
-      data.groups.map((g) => g.id!),
-    );
-    const rbSetupMs = performance.now() - rbStart;
-    // Two active members of one group: the callee's answer must now carry a ringback.
+    // 3. Ringback on vs off, alternately: every group's policies installed, the route measured,
+    // the policies deleted, the route measured again; so each "off" run has the same history
+    // (thousands of admin requests just before it) as the "on" run next to it.
+    const groupIds = data.groups.map((g) => g.id!);
+    // Two active members of one group: the callee's answer must carry a ringback when on.
     const pair = data.members.findIndex(
       (m, i) =>
         m.status === 'active' &&
         data.members[i + 1]?.status === 'active' &&
         data.memberGroup[i] === data.memberGroup[i + 1],
     );
-    const sample = await app.inject({
-      method: 'POST',
-      url: '/v1/route',
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-      payload: JSON.stringify({ from: data.members[pair]!.msisdn, to: data.members[pair + 1]!.msisdn }),
-    });
-    if (sample.json().ringback === null) throw new Error(`ringback not applied: ${sample.body}`);
-    log(`ringback: ${policies.size} groups with 2 policies each (${rbSetupMs.toFixed(0)} ms); route again`);
-    const ringbackOn = await runLoad({ ...spec, url: `${address}/v1/route` });
+    let rbSetupMs = 0;
+    let installed = new Map<string, string[]>();
+    const withRingback = async () => {
+      const rbStart = performance.now();
+      installed = await installRingback(app, groupIds);
+      rbSetupMs = performance.now() - rbStart;
+      const sample = await app.inject({
+        method: 'POST',
+        url: '/v1/route',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        payload: JSON.stringify({ from: data.members[pair]!.msisdn, to: data.members[pair + 1]!.msisdn }),
+      });
+      if (sample.json().ringback === null) throw new Error(`ringback not applied: ${sample.body}`);
+      return loadOn(
+        `${address}/v1/route`,
+        `ringback on (${installed.size} groups × 2 policies, set up in ${rbSetupMs.toFixed(0)} ms)`,
+      )();
+    };
+    const withoutRingback = async () => {
+      await removeRingback(app, installed);
+      return loadOn(`${address}/v1/route`, 'ringback off again')();
+    };
+    log(`ringback on vs off, alternately ${options.rounds} times`);
+    const vsOff = await alternate(options.rounds, withRingback, withoutRingback);
     log(
-      `  ringback on: ${Math.round(ringbackOn.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${ringbackOn.latencyMs.p50} ms, p99 ${ringbackOn.latencyMs.p99} ms, non-2xx ${ringbackOn.non2xx}, server CPU ${ringbackOn.serverCpuPercent} %`,
-    );
-    await removeRingback(app, policies);
-    const offAgain = await runLoad({ ...spec, url: `${address}/v1/route` });
-    log(
-      `  ringback off again: ${Math.round(offAgain.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${offAgain.latencyMs.p50} ms, p99 ${offAgain.latencyMs.p99} ms, non-2xx ${offAgain.non2xx}, server CPU ${offAgain.serverCpuPercent} %`,
+      `  ratio by round: ${vsOff.rounds.map((r) => `${(r.ratio * 100).toFixed(1)} %`).join(', ')}; median ${(vsOff.ratio * 100).toFixed(1)} %`,
     );
 
     // 4. In-process: the engine alone, and each piece of a request.
@@ -376,23 +474,6 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
     ];
     await app.close();
 
-    // 5. The bare baseline, same settings.
-    const baselineApp = await buildBaseline();
-    const baselineAddress = await baselineApp.listen({ port: 0, host: '127.0.0.1' });
-    log(`baseline: bare Fastify at ${baselineAddress}/v1/route, same settings`);
-    const baselineLoad = await runLoad({ ...spec, url: `${baselineAddress}/v1/route` });
-    let baselineProfile: ProfileSummary | undefined;
-    if (options.profile) {
-      const profiled = await profileWhile(() =>
-        runLoad({ ...spec, url: `${baselineAddress}/v1/route`, warmupSeconds: 1, durationSeconds: 5 }),
-      );
-      baselineProfile = profiled.summary;
-    }
-    await baselineApp.close();
-    log(
-      `  ${Math.round(baselineLoad.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${baselineLoad.latencyMs.p50} ms, p99 ${baselineLoad.latencyMs.p99} ms, non-2xx ${baselineLoad.non2xx}, server CPU ${baselineLoad.serverCpuPercent} %, client CPU ${baselineLoad.clientCpuPercent} %`,
-    );
-
     const { log: _log, ...recorded } = options;
     return {
       bench: 'route-http',
@@ -408,18 +489,20 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
       },
       appStartMs: Math.round(appStartMs),
       mix,
-      route: { ...routeLoad, serverCpuMicrosecondsPerRequest: perRequest(routeLoad) },
+      route: vsBaseline.measured,
+      rounds: vsBaseline.rounds,
       ringback: {
-        groups: policies.size,
+        groups: groupIds.length,
         setupMs: Math.round(rbSetupMs),
-        on: { ...ringbackOn, serverCpuMicrosecondsPerRequest: perRequest(ringbackOn) },
-        offAgain: { ...offAgain, serverCpuMicrosecondsPerRequest: perRequest(offAgain) },
-        ratio: Math.round((ringbackOn.requestsPerSecond / offAgain.requestsPerSecond) * 1000) / 1000,
-        cpuRatio: Math.round((perRequest(offAgain) / perRequest(ringbackOn)) * 1000) / 1000,
+        on: vsOff.measured,
+        offAgain: vsOff.reference,
+        ratio: vsOff.ratio,
+        cpuRatio: vsOff.cpuRatio,
+        rounds: vsOff.rounds,
       },
-      baseline: { ...baselineLoad, serverCpuMicrosecondsPerRequest: perRequest(baselineLoad) },
-      ratio: Math.round((routeLoad.requestsPerSecond / baselineLoad.requestsPerSecond) * 1000) / 1000,
-      cpuRatio: Math.round((perRequest(baselineLoad) / perRequest(routeLoad)) * 1000) / 1000,
+      baseline: vsBaseline.reference,
+      ratio: vsBaseline.ratio,
+      cpuRatio: vsBaseline.cpuRatio,
       engine,
       components,
       ...(profile && { profile }),
@@ -449,11 +532,13 @@ export function optionsFromArgs(args: string[]): Partial<RouteHttpOptions> {
   const duration = number('duration');
   const connections = number('connections');
   const warmup = number('warmup');
+  const rounds = number('rounds');
   if (members !== undefined) out.members = members;
   if (groups !== undefined) out.groups = groups;
   if (duration !== undefined) out.durationSeconds = duration;
   if (connections !== undefined) out.connections = connections;
   if (warmup !== undefined) out.warmupSeconds = warmup;
+  if (rounds !== undefined) out.rounds = Math.max(1, Math.round(rounds));
   if (args.includes('--profile')) out.profile = true;
   return out;
 }
