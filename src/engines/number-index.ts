@@ -61,20 +61,20 @@ export class NumberIndex<V> extends Map<string, V> {
 
   override get(key: string): V | undefined {
     const value = dialledValue(key);
-    if (value !== value) return super.get(key);
+    if (Number.isNaN(value)) return super.get(key);
     const slot = this.find(value);
     return slot < 0 ? undefined : this.held[slot];
   }
 
   override has(key: string): boolean {
     const value = dialledValue(key);
-    return value !== value ? super.has(key) : this.find(value) >= 0;
+    return Number.isNaN(value) ? super.has(key) : this.find(value) >= 0;
   }
 
   override set(key: string, entry: V): this {
     super.set(key, entry);
     const value = dialledValue(key);
-    if (value !== value) return this;
+    if (Number.isNaN(value)) return this;
     const found = this.find(value);
     if (found >= 0) {
       this.held[found] = entry;
@@ -89,7 +89,7 @@ export class NumberIndex<V> extends Map<string, V> {
   override delete(key: string): boolean {
     const removed = super.delete(key);
     const value = dialledValue(key);
-    if (value !== value) return removed;
+    if (Number.isNaN(value)) return removed;
     const slot = this.find(value);
     if (slot >= 0) {
       this.numbers[slot] = DELETED;
@@ -149,7 +149,7 @@ export class NumberIndex<V> extends Map<string, V> {
     this.deleted = 0;
     for (const [key, entry] of super.entries()) {
       const value = dialledValue(key);
-      if (value === value) this.place(value, entry);
+      if (!Number.isNaN(value)) this.place(value, entry);
     }
   }
 }
