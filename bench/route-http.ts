@@ -35,7 +35,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { openDatabase } from '../db/index.js';
 import { buildApp } from '../src/app.js';
@@ -52,6 +51,7 @@ import { createVpnRepo } from '../src/store/vpn-repo.js';
 import { BODY_AT_ISO, CONFERENCE_ACCESS_NUMBER, makeBodies } from './fixtures/route-bodies.js';
 import { describeBenchData, generateBenchData, writeBenchData } from './fixtures/seed-db.js';
 import { buildBaseline } from './lib/baseline.js';
+import { httpRequest } from './lib/http.js';
 import { type MeasuredLoad, runLoad } from './lib/load.js';
 import { type ProfileSummary, printProfile, profileWhile } from './lib/profile.js';
 
@@ -205,11 +205,11 @@ function timePerCall<T>(inputs: T[], iterations: number, fn: (input: T) => unkno
 }
 
 /** Two tones and two policies per group (work hours by the calendar, then a fallback); policy ids. */
-async function installRingback(app: FastifyInstance, groupIds: string[]): Promise<Map<string, string[]>> {
-  const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
-  const post = async (url: string, payload: unknown) => {
-    const res = await app.inject({ method: 'POST', url, headers, payload: JSON.stringify(payload) });
-    if (res.statusCode !== 201) throw new Error(`POST ${url} answered ${res.statusCode}: ${res.body}`);
+async function installRingback(origin: string, groupIds: string[]): Promise<Map<string, string[]>> {
+  const headers = { authorization: `Bearer ${ADMIN_KEY}` };
+  const post = async (path: string, payload: unknown) => {
+    const res = await httpRequest(origin, { method: 'POST', path, headers, body: JSON.stringify(payload) });
+    if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${res.text}`);
     return res.json().id as string;
   };
   const policies = new Map<string, string[]>();
@@ -236,13 +236,13 @@ async function installRingback(app: FastifyInstance, groupIds: string[]): Promis
   return policies;
 }
 
-async function removeRingback(app: FastifyInstance, policies: Map<string, string[]>) {
+async function removeRingback(origin: string, policies: Map<string, string[]>) {
   const headers = { authorization: `Bearer ${ADMIN_KEY}` };
   for (const [groupId, ids] of policies) {
     for (const id of ids) {
-      const url = `/v1/groups/${groupId}/ringback/policies/${id}`;
-      const res = await app.inject({ method: 'DELETE', url, headers });
-      if (res.statusCode !== 204) throw new Error(`DELETE ${url} answered ${res.statusCode}: ${res.body}`);
+      const path = `/v1/groups/${groupId}/ringback/policies/${id}`;
+      const res = await httpRequest(origin, { method: 'DELETE', path, headers });
+      if (res.status !== 204) throw new Error(`DELETE ${path} answered ${res.status}: ${res.text}`);
     }
   }
 }
@@ -313,17 +313,6 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
     );
 
     const { bodies, mix } = makeBodies(data, options.bodies);
-    // Every body must be a 200: check a sample through the app itself.
-    for (let i = 0; i < bodies.length; i += Math.ceil(bodies.length / 300)) {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/v1/route',
-        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-        payload: bodies[i]!,
-      });
-      if (res.statusCode !== 200)
-        throw new Error(`body ${bodies[i]} answered ${res.statusCode}: ${res.body}`);
-    }
 
     // 2. The route under load.
     const spec = {
@@ -335,6 +324,16 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
       warmupSeconds: options.warmupSeconds,
     };
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    // Every body must be a 200: check a sample, over HTTP (see bench/lib/http.ts).
+    for (let i = 0; i < bodies.length; i += Math.ceil(bodies.length / 300)) {
+      const res = await httpRequest(address, {
+        method: 'POST',
+        path: '/v1/route',
+        headers: spec.headers,
+        body: bodies[i]!,
+      });
+      if (res.status !== 200) throw new Error(`body ${bodies[i]} answered ${res.status}: ${res.text}`);
+    }
     // The bare baseline listens from the start: its runs alternate with the route's.
     const baselineApp = await buildBaseline();
     const baselineAddress = await baselineApp.listen({ port: 0, host: '127.0.0.1' });
@@ -384,26 +383,31 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
         data.members[i + 1]?.status === 'active' &&
         data.memberGroup[i] === data.memberGroup[i + 1],
     );
+    // The admin writes leave WAL frames that the background checkpointer would copy during the
+    // next measured run, on the core the load generator uses: copy them first, in both phases.
+    const settle = () => app.db.$client.pragma('wal_checkpoint(TRUNCATE)');
     let rbSetupMs = 0;
     let installed = new Map<string, string[]>();
     const withRingback = async () => {
       const rbStart = performance.now();
-      installed = await installRingback(app, groupIds);
+      installed = await installRingback(address, groupIds);
       rbSetupMs = performance.now() - rbStart;
-      const sample = await app.inject({
+      const sample = await httpRequest(address, {
         method: 'POST',
-        url: '/v1/route',
-        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-        payload: JSON.stringify({ from: data.members[pair]!.msisdn, to: data.members[pair + 1]!.msisdn }),
+        path: '/v1/route',
+        headers: spec.headers,
+        body: JSON.stringify({ from: data.members[pair]!.msisdn, to: data.members[pair + 1]!.msisdn }),
       });
-      if (sample.json().ringback === null) throw new Error(`ringback not applied: ${sample.body}`);
+      if (sample.json().ringback === null) throw new Error(`ringback not applied: ${sample.text}`);
+      settle();
       return loadOn(
         `${address}/v1/route`,
         `ringback on (${installed.size} groups × 2 policies, set up in ${rbSetupMs.toFixed(0)} ms)`,
       )();
     };
     const withoutRingback = async () => {
-      await removeRingback(app, installed);
+      await removeRingback(address, installed);
+      settle();
       return loadOn(`${address}/v1/route`, 'ringback off again')();
     };
     log(`ringback on vs off, alternately ${options.rounds} times`);
