@@ -99,7 +99,7 @@ export interface RouteHttpReport {
   appStartMs: number;
   mix: Record<string, number>;
   /** The route's run of the median round (the round whose ratio is the median). */
-  route: MeasuredLoad & { serverCpuMicrosecondsPerRequest: number };
+  route: Measured;
   /** Each round: the route, then the baseline right after it. */
   rounds: RoundSummary[];
   /** The route with every group's ringback policies installed, and again after removing them. */
@@ -107,15 +107,15 @@ export interface RouteHttpReport {
     groups: number;
     setupMs: number;
     /** The runs of the median round: on (policies installed), then off (removed again). */
-    on: MeasuredLoad & { serverCpuMicrosecondsPerRequest: number };
-    offAgain: MeasuredLoad & { serverCpuMicrosecondsPerRequest: number };
+    on: Measured;
+    offAgain: Measured;
     /** Median over the rounds of on req/s ÷ off req/s. */
     ratio: number;
     /** Median over the rounds of off ÷ on server CPU per request. */
     cpuRatio: number;
     rounds: RoundSummary[];
   };
-  baseline: MeasuredLoad & { serverCpuMicrosecondsPerRequest: number };
+  baseline: Measured;
   /** Median over the rounds of route req/s ÷ baseline req/s. */
   ratio: number;
   /**
@@ -130,6 +130,9 @@ export interface RouteHttpReport {
   baselineProfile?: ProfileSummary;
 }
 
+/** A load run with the server's CPU per request. */
+type Measured = MeasuredLoad & { serverCpuMicrosecondsPerRequest: number };
+
 export interface RoundSummary {
   /** req/s of the measured side (route, or ringback on) and of its reference (baseline, or off). */
   requestsPerSecond: number;
@@ -140,8 +143,6 @@ export interface RoundSummary {
 
 const ADMIN_KEY = 'bench-admin-key-0123456789';
 const AT_MS = Date.parse(BODY_AT_ISO);
-
-type Measured = MeasuredLoad & { serverCpuMicrosecondsPerRequest: number };
 
 /**
  * Runs `measured` then `reference`, `rounds` times. A shared machine's speed drifts by 10–30 %
@@ -188,6 +189,8 @@ async function alternate(
 }
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
+const perRequest = (load: MeasuredLoad) =>
+  load.requestsPerSecond > 0 ? Math.round(((load.serverCpuPercent / 100) * 1e6) / load.requestsPerSecond) : 0;
 const withCpu = (load: MeasuredLoad): Measured => ({
   ...load,
   serverCpuMicrosecondsPerRequest: perRequest(load),
@@ -246,9 +249,6 @@ async function removeRingback(origin: string, policies: Map<string, string[]>) {
     }
   }
 }
-
-const perRequest = (load: MeasuredLoad) =>
-  load.requestsPerSecond > 0 ? Math.round(((load.serverCpuPercent / 100) * 1e6) / load.requestsPerSecond) : 0;
 
 export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Promise<RouteHttpReport> {
   const options = { ...DEFAULT_ROUTE_HTTP_OPTIONS, ...partial };

@@ -35,6 +35,9 @@ const RESTART_PAGES = 2_048;
 /** Frames left to the writer's finish: the worker passes again while more came in during a pass. */
 const FINISH_FRAMES = 256;
 
+/** Extra passes at most: a writer faster than the copy must not keep the worker looping. */
+const MAX_EXTRA_PASSES = 8;
+
 /** Pages the WAL may reach before the writer checkpoints by itself (4 KiB pages: 64 MiB). */
 export const BACKSTOP_CHECKPOINT_PAGES = 16_384;
 
@@ -52,7 +55,7 @@ const timer = setInterval(() => {
     // A pass copies the frames that were there when it began; the writer went on meanwhile.
     // Pass again over what came in during the last pass until that is little, so the writer's
     // finish (between two of its transactions, on the request thread) has almost nothing left.
-    for (let pass = 0; pass < 8; pass++) {
+    for (let pass = 0; pass < workerData.maxExtraPasses; pass++) {
       const before = result.log;
       [result] = db.pragma('wal_checkpoint(PASSIVE)');
       if (result.busy || result.log - before <= workerData.finishFrames) break;
@@ -82,6 +85,7 @@ export function startCheckpointer(
       intervalMs: options.intervalMs ?? 100,
       restartPages: RESTART_PAGES,
       finishFrames: FINISH_FRAMES,
+      maxExtraPasses: MAX_EXTRA_PASSES,
     },
   });
   worker.unref();

@@ -51,13 +51,21 @@ export function dialledValue(key: string): number {
 }
 
 export class NumberIndex<V> extends Map<string, V> {
+  // Declared, not initialised: `emptyTable` gives every field its first value, so that their
+  // shapes (a typed array, small integers) are the ones the hot path reads.
   /** The numbers of the table's slots; EMPTY or DELETED when none. */
-  private numbers = new Float64Array(1 << INITIAL_BITS);
-  private held: (V | undefined)[] = new Array(1 << INITIAL_BITS);
-  private shift = 32 - INITIAL_BITS;
+  declare private numbers: Float64Array;
+  /** The entry of each slot's number. */
+  declare private held: (V | undefined)[];
+  declare private shift: number;
   /** Slots holding a number, and slots marked DELETED (both lengthen probe sequences). */
-  private used = 0;
-  private deleted = 0;
+  declare private used: number;
+  declare private deleted: number;
+
+  constructor() {
+    super();
+    this.emptyTable(INITIAL_BITS);
+  }
 
   override get(key: string): V | undefined {
     const value = dialledValue(key);
@@ -102,9 +110,14 @@ export class NumberIndex<V> extends Map<string, V> {
 
   override clear(): void {
     super.clear();
-    this.numbers = new Float64Array(1 << INITIAL_BITS);
-    this.held = new Array(1 << INITIAL_BITS);
-    this.shift = 32 - INITIAL_BITS;
+    this.emptyTable(INITIAL_BITS);
+  }
+
+  /** An empty table of 2^bits slots. */
+  private emptyTable(bits: number): void {
+    this.numbers = new Float64Array(1 << bits);
+    this.held = new Array(1 << bits);
+    this.shift = 32 - bits;
     this.used = 0;
     this.deleted = 0;
   }
@@ -142,11 +155,7 @@ export class NumberIndex<V> extends Map<string, V> {
   private rebuild(): void {
     let bits = INITIAL_BITS;
     while (1 << bits < (this.used + 1) * 4) bits++;
-    this.numbers = new Float64Array(1 << bits);
-    this.held = new Array(1 << bits);
-    this.shift = 32 - bits;
-    this.used = 0;
-    this.deleted = 0;
+    this.emptyTable(bits);
     for (const [key, entry] of super.entries()) {
       const value = dialledValue(key);
       if (!Number.isNaN(value)) this.place(value, entry);
