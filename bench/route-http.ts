@@ -3,14 +3,15 @@
  * directory loaded from SQLite, against a bare Fastify baseline in the same run.
  *
  *   npx tsx bench/route-http.ts [--members 100000] [--groups 1000] [--duration 6]
- *                               [--connections 50] [--warmup 2] [--rounds 3] [--profile]
+ *                               [--connections 50] [--warmup 2] [--rounds 5] [--profile]
  *
  * 1. Generates the bench data (bench/fixtures/seed-db.ts) into a fresh SQLite file, then
  *    times the directory load from it (SQL reads, then the in-memory indexes) and the whole
  *    app start (`buildApp`, which loads the directory before answering).
  * 2. The route and a bare Fastify server (bench/lib/baseline.ts: no logger, a plain JSON Schema
  *    for the same body, an answer of a decision's shape and size through a response schema)
- *    listen side by side and are loaded alternately, `--rounds` times each: autocannon in its
+ *    listen side by side and are loaded alternately, `--rounds` times each, the order swapped
+ *    every round (A B, B A, …): autocannon in its
  *    own process (so it does not share this event loop), `-c 50`, pipelining 1, over a rotating
  *    set of realistic bodies: short codes, on-net long numbers in national and E.164 form,
  *    off-net members and strangers, emergency, unallocated codes, sub-group SMS, conference
@@ -19,9 +20,9 @@
  *    of the median round. (Measured one after the other a minute apart, as before, the two
  *    sides saw different machines: the host's neighbours move this VM's speed by 10–30 %.)
  * 3. Ringback on vs off over HTTP, alternately too: every group gets two tones and two policies
- *    (work hours by the calendar, and a fallback), the route is measured, the policies are
- *    deleted and it is measured again; each round's ratio is on ÷ that "off" run, the one next
- *    to it with the same history (thousands of admin requests before it).
+ *    (work hours by the calendar, and a fallback) once; before each run all 2,000 policies are
+ *    PATCHed, enabled for "on" and disabled for "off", then the WAL is checkpointed and the heap
+ *    collected. Both sides follow the same admin traffic; each round's ratio is on ÷ off.
  * 4. In-process: decisions/s of `decideRoute` over the same requests on the same directory,
  *    and the cost of each piece of a request (validation, auth, phone numbers, response check +
  *    serialisation) for the profile of where the time goes.
@@ -35,6 +36,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import pino from 'pino';
 import { openDatabase } from '../db/index.js';
 import { buildApp } from '../src/app.js';
@@ -76,7 +79,7 @@ export const DEFAULT_ROUTE_HTTP_OPTIONS: RouteHttpOptions = {
   pipelining: 1,
   durationSeconds: 6,
   warmupSeconds: 2,
-  rounds: 3,
+  rounds: 5,
   bodies: 20_000,
   profile: false,
 };
@@ -102,13 +105,13 @@ export interface RouteHttpReport {
   route: Measured;
   /** Each round: the route, then the baseline right after it. */
   rounds: RoundSummary[];
-  /** The route with every group's ringback policies installed, and again after removing them. */
+  /** The route with every group's ringback policies enabled, and with all of them disabled. */
   ringback: {
     groups: number;
     setupMs: number;
-    /** The runs of the median round: on (policies installed), then off (removed again). */
+    /** The runs of the median round: on (policies enabled) and off (all disabled). */
     on: Measured;
-    offAgain: Measured;
+    off: Measured;
     /** Median over the rounds of on req/s ÷ off req/s. */
     ratio: number;
     /** Median over the rounds of off ÷ on server CPU per request. */
@@ -145,10 +148,11 @@ const ADMIN_KEY = 'bench-admin-key-0123456789';
 const AT_MS = Date.parse(BODY_AT_ISO);
 
 /**
- * Runs `measured` then `reference`, `rounds` times. A shared machine's speed drifts by 10–30 %
- * over minutes (neighbours on the host), so two sides measured a minute apart compare the
- * machine as much as the code; side by side, round after round, each ratio compares runs of
- * the same conditions, and the median of the rounds' ratios is the figure reported.
+ * Runs `measured` and `reference` side by side, `rounds` times. A shared machine's speed drifts
+ * by 10–30 % over minutes (neighbours on the host), so two sides measured a minute apart compare
+ * the machine as much as the code; side by side, round after round, each ratio compares runs of
+ * the same conditions, and the median of the rounds' ratios is the figure reported. The order
+ * swaps every round (A B, B A, A B, …), so a drift during a round favours neither side.
  */
 async function alternate(
   rounds: number,
@@ -163,8 +167,10 @@ async function alternate(
 }> {
   const runs: { measured: Measured; reference: Measured; summary: RoundSummary }[] = [];
   for (let round = 0; round < rounds; round++) {
-    const a = withCpu(await measured());
-    const b = withCpu(await reference());
+    const measuredFirst = round % 2 === 0;
+    const first = withCpu(await (measuredFirst ? measured : reference)());
+    const second = withCpu(await (measuredFirst ? reference : measured)());
+    const [a, b] = measuredFirst ? [first, second] : [second, first];
     runs.push({
       measured: a,
       reference: b,
@@ -189,6 +195,10 @@ async function alternate(
 }
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/** A full garbage collection, for settling between runs: the flag is set at run time, so the bench needs no `--expose-gc`. */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 const perRequest = (load: MeasuredLoad) =>
   load.requestsPerSecond > 0 ? Math.round(((load.serverCpuPercent / 100) * 1e6) / load.requestsPerSecond) : 0;
 const withCpu = (load: MeasuredLoad): Measured => ({
@@ -239,13 +249,15 @@ async function installRingback(origin: string, groupIds: string[]): Promise<Map<
   return policies;
 }
 
-async function removeRingback(origin: string, policies: Map<string, string[]>) {
+/** PATCHes every installed policy to `enabled`. */
+async function setRingbackEnabled(origin: string, policies: Map<string, string[]>, enabled: boolean) {
   const headers = { authorization: `Bearer ${ADMIN_KEY}` };
+  const body = JSON.stringify({ enabled });
   for (const [groupId, ids] of policies) {
     for (const id of ids) {
       const path = `/v1/groups/${groupId}/ringback/policies/${id}`;
-      const res = await httpRequest(origin, { method: 'DELETE', path, headers });
-      if (res.status !== 204) throw new Error(`DELETE ${path} answered ${res.status}: ${res.text}`);
+      const res = await httpRequest(origin, { method: 'PATCH', path, headers, body });
+      if (res.status !== 200) throw new Error(`PATCH ${path} answered ${res.status}: ${res.text}`);
     }
   }
 }
@@ -372,9 +384,12 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
     }
     await baselineApp.close();
 
-    // 3. Ringback on vs off, alternately: every group's policies installed, the route measured,
-    // the policies deleted, the route measured again; so each "off" run has the same history
-    // (thousands of admin requests just before it) as the "on" run next to it.
+    // 3. Ringback on vs off, alternately. Every group gets two tones and two policies once;
+    // then each run first PATCHes all of them, enabled for "on", disabled for "off" (a group
+    // whose policies are all disabled costs a call what a group without any does). So both sides
+    // follow the same admin traffic (2,000 PATCHes) and hold the same rows and heap, and differ
+    // only in whether a policy applies. Earlier runs installed before "on" and deleted before
+    // "off": "on" then always followed the heavier burst (4,000 POSTs and their garbage).
     const groupIds = data.groups.map((g) => g.id!);
     // Two active members of one group: the callee's answer must carry a ringback when on.
     const pair = data.members.findIndex(
@@ -383,35 +398,42 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
         data.members[i + 1]?.status === 'active' &&
         data.memberGroup[i] === data.memberGroup[i + 1],
     );
-    // The admin writes leave WAL frames that the background checkpointer would copy during the
-    // next measured run, on the core the load generator uses: copy them first, in both phases.
-    const settle = () => app.db.$client.pragma('wal_checkpoint(TRUNCATE)');
-    let rbSetupMs = 0;
-    let installed = new Map<string, string[]>();
-    const withRingback = async () => {
-      const rbStart = performance.now();
-      installed = await installRingback(address, groupIds);
-      rbSetupMs = performance.now() - rbStart;
+    const sampleRingback = async () => {
       const sample = await httpRequest(address, {
         method: 'POST',
         path: '/v1/route',
         headers: spec.headers,
         body: JSON.stringify({ from: data.members[pair]!.msisdn, to: data.members[pair + 1]!.msisdn }),
       });
-      if (sample.json().ringback === null) throw new Error(`ringback not applied: ${sample.text}`);
-      settle();
+      return sample.json().ringback;
+    };
+    // Before each measured run: the admin writes' WAL frames copied (else the background
+    // checkpointer copies them during the run, on the core the load generator uses) and their
+    // garbage collected (else marking and sweeping run during it).
+    const settle = async () => {
+      app.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+      collectGarbage();
+      collectGarbage();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    };
+    let start3 = performance.now();
+    const policies = await installRingback(address, groupIds);
+    const rbSetupMs = performance.now() - start3;
+    const ringbackSide = (enabled: boolean) => async () => {
+      start3 = performance.now();
+      await setRingbackEnabled(address, policies, enabled);
+      const toggleMs = performance.now() - start3;
+      const heard = await sampleRingback();
+      if ((heard !== null) !== enabled)
+        throw new Error(`ringback ${enabled ? 'not applied' : 'still applied'}`);
+      await settle();
       return loadOn(
         `${address}/v1/route`,
-        `ringback on (${installed.size} groups × 2 policies, set up in ${rbSetupMs.toFixed(0)} ms)`,
+        `ringback ${enabled ? 'on' : 'off'} (${policies.size} groups × 2 policies, toggled in ${toggleMs.toFixed(0)} ms)`,
       )();
     };
-    const withoutRingback = async () => {
-      await removeRingback(address, installed);
-      settle();
-      return loadOn(`${address}/v1/route`, 'ringback off again')();
-    };
-    log(`ringback on vs off, alternately ${options.rounds} times`);
-    const vsOff = await alternate(options.rounds, withRingback, withoutRingback);
+    log(`ringback on vs off, alternately ${options.rounds} times (set up in ${rbSetupMs.toFixed(0)} ms)`);
+    const vsOff = await alternate(options.rounds, ringbackSide(true), ringbackSide(false));
     log(
       `  ratio by round: ${vsOff.rounds.map((r) => `${(r.ratio * 100).toFixed(1)} %`).join(', ')}; median ${(vsOff.ratio * 100).toFixed(1)} %`,
     );
@@ -499,7 +521,7 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
         groups: groupIds.length,
         setupMs: Math.round(rbSetupMs),
         on: vsOff.measured,
-        offAgain: vsOff.reference,
+        off: vsOff.reference,
         ratio: vsOff.ratio,
         cpuRatio: vsOff.cpuRatio,
         rounds: vsOff.rounds,
@@ -562,11 +584,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       'p99 ms': report.ringback.on.latencyMs.p99,
       'server µs CPU/req': report.ringback.on.serverCpuMicrosecondsPerRequest,
     },
-    'route, ringback off again': {
-      'req/s': Math.round(report.ringback.offAgain.requestsPerSecond),
-      'p50 ms': report.ringback.offAgain.latencyMs.p50,
-      'p99 ms': report.ringback.offAgain.latencyMs.p99,
-      'server µs CPU/req': report.ringback.offAgain.serverCpuMicrosecondsPerRequest,
+    'route, ringback off': {
+      'req/s': Math.round(report.ringback.off.requestsPerSecond),
+      'p50 ms': report.ringback.off.latencyMs.p50,
+      'p99 ms': report.ringback.off.latencyMs.p99,
+      'server µs CPU/req': report.ringback.off.serverCpuMicrosecondsPerRequest,
     },
     baseline: {
       'req/s': Math.round(report.baseline.requestsPerSecond),

@@ -146,8 +146,14 @@ export function createRingbackService(deps: {
   clock: Clock;
 }) {
   const { repo, directory, clock } = deps;
-  /** Compiled policies of every group that has at least one; absent means no ringback. */
+  /** Compiled policies of every group that has at least one (the resolve endpoint explains them). */
   const compiled = new Map<string, CompiledGroupRingback>();
+  /**
+   * The routing hot path's view: only groups with at least one enabled policy. A group whose
+   * policies are all disabled then costs a call what a group without any does, one map miss,
+   * instead of a walk through empty audience tables.
+   */
+  const routable = new Map<string, CompiledGroupRingback>();
 
   const timezoneOf = (groupId: string) => directory.groups.get(groupId)?.timezone ?? DEFAULT_TIMEZONE;
   const calendarOf = (groupId: string): GroupCalendar => {
@@ -170,6 +176,8 @@ export function createRingbackService(deps: {
   const install = (groupId: string, policies: RingbackPolicyRow[], next: CompiledGroupRingback) => {
     if (policies.length === 0) compiled.delete(groupId);
     else compiled.set(groupId, next);
+    if (policies.some((policy) => policy.enabled)) routable.set(groupId, next);
+    else routable.delete(groupId);
   };
 
   /** Compiles the change, runs the write, then swaps the compiled form in. */
@@ -206,6 +214,7 @@ export function createRingbackService(deps: {
   const recompile = (groupId: string): void => {
     if (!directory.groups.has(groupId)) {
       compiled.delete(groupId);
+      routable.delete(groupId);
       return;
     }
     const policies = repo.policiesOf(groupId);
@@ -237,7 +246,7 @@ export function createRingbackService(deps: {
 
     /** For `createRoutingService`: the callee's group's compiled policies, no SQL. */
     resolver: ((callee: MemberEntry, request: RouteRequest) => {
-      const group = compiled.get(callee.groupId);
+      const group = routable.get(callee.groupId);
       return group === undefined ? null : resolveRingback(group, callee, request.atMs);
     }) satisfies RingbackResolver,
 

@@ -300,6 +300,37 @@ describe('POST /v1/route answers the same ringback as resolve', () => {
     expect(offnet.json().ringback).toBeNull();
     expect(o.groupId).not.toBe(bare.groupId);
   });
+
+  it('none while every policy is disabled; resolve still explains them; enabling one brings it back', async () => {
+    const o = await officeGroup(t);
+    const m = await member(t, o.groupId);
+    const policyUrl = (id: string) => `/v1/groups/${o.groupId}/ringback/policies/${id}`;
+    const routed = async () =>
+      (
+        await t.call({
+          method: 'POST',
+          url: '/v1/route',
+          payload: { from: '13900139000', to: m.msisdn, at: EVENING },
+        })
+      ).json().ringback;
+
+    expect(await routed()).toMatchObject({ policyId: o.fallback });
+    for (const id of [o.work, o.fallback]) {
+      expect(
+        (await t.call({ method: 'PATCH', url: policyUrl(id), payload: { enabled: false } })).statusCode,
+      ).toBe(200);
+    }
+    expect(await routed()).toBeNull();
+    const explained = (await resolve(t, o.groupId, m.msisdn, EVENING)).json();
+    expect(explained.policyId).toBeNull();
+    expect(explained.explanation.candidates).toHaveLength(2);
+    for (const candidate of explained.explanation.candidates) {
+      expect(candidate).toMatchObject({ outcome: 'skipped', code: 'disabled' });
+    }
+
+    await t.call({ method: 'PATCH', url: policyUrl(o.fallback), payload: { enabled: true } });
+    expect(await routed()).toMatchObject({ policyId: o.fallback, toneIds: [o.afterTone], playback: 'loop' });
+  });
 });
 
 describe('start-up', () => {
