@@ -3,7 +3,7 @@
  *
  *   npx tsx bench/conference-http.ts [--conferences 1000] [--legs 20] [--seats 40]
  *                                    [--duration 10] [--connections 50] [--warmup 3]
- *                                    [--only mute,kick] [--profile]
+ *                                    [--only mute,kick] [--profile] [--sweep 1000,2000,…]
  *
  * 1. Builds the real app on a SQLite file in a temp dir and sets up `--conferences` active
  *    conferences of `--legs` joined legs each (host included) in-process, through the services
@@ -21,6 +21,12 @@
  *    have `--seats` free seats beyond their joined legs, for the adds.
  *    Then a bare Fastify server (bench/lib/baseline.ts) under the same settings: on a machine
  *    that is not the reference one, its p99 says what the absolute target is worth there.
+ *    Each repeatable case (not add or kick, whose requests work once) is then offered at steady
+ *    rates over the same 50 connections (`--sweep`, default 500 to 8,000 req/s; bench/lib/
+ *    paced-client.ts, open loop, latency from when each request was due), step by step until
+ *    the p99 passes 5 ms or the server falls behind: the latency of an action when the server
+ *    is not saturated, and the highest steady rate that keeps the target. At `-c 50` flat out,
+ *    the latency is mostly queueing: 50 requests in flight at N req/s wait 50 / N s on average.
  * 3. In-process: microseconds per control action through the service alone.
  *
  * `--only` runs the cases whose names start with one of the given words; `--profile` adds a
@@ -38,7 +44,7 @@ import { testConfig } from '../src/config.js';
 import type { Principal } from '../src/services/api-keys.js';
 import { buildBaseline } from './lib/baseline.js';
 import { httpRequest } from './lib/http.js';
-import { type LoadRequest, type LoadResult, runLoad } from './lib/load.js';
+import { type LoadRequest, type LoadResult, runLoad, runPacedLoad } from './lib/load.js';
 import { type ProfileSummary, printProfile, profileWhile } from './lib/profile.js';
 
 export interface ConferenceHttpOptions {
@@ -53,6 +59,11 @@ export interface ConferenceHttpOptions {
   only: string[];
   /** A CPU-profiled run of each case after its measured one. */
   profile: boolean;
+  /**
+   * Offered rates (req/s over all connections) for the steady-rate sweep of each repeatable
+   * case, tried in order until the p99 passes the target or the server falls behind; empty: none.
+   */
+  sweepRates: number[];
   log?: (line: string) => void;
 }
 
@@ -65,7 +76,17 @@ export const DEFAULT_CONFERENCE_HTTP_OPTIONS: ConferenceHttpOptions = {
   seats: 40,
   only: [],
   profile: false,
+  sweepRates: [500, 1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 8_000],
 };
+
+/** One step of a steady-rate sweep (bench/lib/paced-client.ts). */
+export interface SweepStep {
+  offeredRate: number;
+  requestsPerSecond: number;
+  latencyMs: LoadResult['latencyMs'];
+  non2xx: number;
+  serverCpuPercent: number;
+}
 
 type RequestSpec = LoadRequest;
 
@@ -75,6 +96,12 @@ export interface ConferenceHttpCase extends LoadResult {
   serverCpuPercent: number;
   /** `--profile`: where the server's time went in a profiled run of the same case. */
   profile?: ProfileSummary;
+  /**
+   * The same requests at steady offered rates over the same 50 connections: latency when the
+   * server is not saturated, and `capacityAtTarget`, the highest offered rate whose p99 met
+   * the target with every request answered in time (null: not even the first).
+   */
+  sweep?: { steps: SweepStep[]; capacityAtTarget: number | null };
 }
 
 export interface ConferenceHttpReport {
@@ -89,6 +116,8 @@ export interface ConferenceHttpReport {
   targetP99Ms: number;
 }
 
+/** Issue 6: a control action's p99 over HTTP at 50 connections. */
+const TARGET_P99_MS = 5;
 const ADMIN_KEY = 'bench-admin-key-0123456789';
 const ADMIN: Principal = { kind: 'admin', id: 'admin', canSee: () => true };
 const SELF = fileURLToPath(import.meta.url);
@@ -252,6 +281,7 @@ export async function runConferenceHttp(
       log(
         `  ${Math.round(result.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms, non-2xx ${result.non2xx}, server CPU ${result.serverCpuPercent} %`,
       );
+      const sweep = mix.once ? undefined : await sweepRates(address, requests, options, log);
       let profile: ProfileSummary | undefined;
       if (options.profile) {
         // A request used once was used by the measured run: profile the rest of the list.
@@ -264,7 +294,7 @@ export async function runConferenceHttp(
           printProfile(profile, mix.name, log);
         }
       }
-      cases.push({ name: mix.name, ...result, ...(profile && { profile }) });
+      cases.push({ name: mix.name, ...result, ...(sweep && { sweep }), ...(profile && { profile }) });
     }
 
     // The bare baseline under the same load generator and settings.
@@ -345,12 +375,50 @@ export async function runConferenceHttp(
       cases,
       baseline,
       inProcess,
-      targetP99Ms: 5,
+      targetP99Ms: TARGET_P99_MS,
     };
   } finally {
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The requests at each offered rate of `options.sweepRates` in turn (5 s each after 1 s of
+ * warm-up), until a step misses the p99 target, answers with a non-2xx, or falls behind (less
+ * than 95 % of the offered rate answered).
+ */
+async function sweepRates(
+  address: string,
+  requests: RequestSpec[],
+  options: ConferenceHttpOptions,
+  log: (line: string) => void,
+): Promise<{ steps: SweepStep[]; capacityAtTarget: number | null }> {
+  const steps: SweepStep[] = [];
+  let capacityAtTarget: number | null = null;
+  for (const rate of options.sweepRates) {
+    const run = await runPacedLoad({
+      url: address,
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+      requests,
+      connections: options.connections,
+      ratePerSecond: rate,
+      durationSeconds: 5,
+      warmupSeconds: 1,
+    });
+    const { latencyMs, non2xx, requestsPerSecond, serverCpuPercent } = run;
+    steps.push({ offeredRate: rate, requestsPerSecond, latencyMs, non2xx, serverCpuPercent });
+    log(
+      `  steady ${rate.toLocaleString('en-US')} req/s offered: ${requestsPerSecond.toLocaleString('en-US')} answered/s, p50 ${latencyMs.p50} ms, p99 ${latencyMs.p99} ms, non-2xx ${non2xx}, server CPU ${serverCpuPercent} %`,
+    );
+    const kept = latencyMs.p99 <= TARGET_P99_MS && non2xx === 0 && requestsPerSecond >= 0.95 * rate;
+    if (!kept) break;
+    capacityAtTarget = rate;
+  }
+  log(
+    `  highest steady rate with p99 ≤ ${TARGET_P99_MS} ms: ${capacityAtTarget === null ? 'none tried' : `${capacityAtTarget.toLocaleString('en-US')} req/s`}`,
+  );
+  return { steps, capacityAtTarget };
 }
 
 function timePerCall(iterations: number, fn: (i: number) => void): number {
@@ -361,17 +429,24 @@ function timePerCall(iterations: number, fn: (i: number) => void): number {
 
 function optionsFromArgs(args: string[]): Partial<ConferenceHttpOptions> {
   const out: Partial<ConferenceHttpOptions> = {};
-  const names: Array<[string, keyof Omit<ConferenceHttpOptions, 'log' | 'only' | 'profile'>]> = [
-    ['conferences', 'conferences'],
-    ['legs', 'legs'],
-    ['duration', 'durationSeconds'],
-    ['connections', 'connections'],
-    ['warmup', 'warmupSeconds'],
-    ['seats', 'seats'],
-  ];
+  const names: Array<[string, keyof Omit<ConferenceHttpOptions, 'log' | 'only' | 'profile' | 'sweepRates'>]> =
+    [
+      ['conferences', 'conferences'],
+      ['legs', 'legs'],
+      ['duration', 'durationSeconds'],
+      ['connections', 'connections'],
+      ['warmup', 'warmupSeconds'],
+      ['seats', 'seats'],
+    ];
   const only = args.indexOf('--only');
   if (only >= 0) out.only = (args[only + 1] ?? '').split(',').filter(Boolean);
   if (args.includes('--profile')) out.profile = true;
+  const sweep = args.indexOf('--sweep');
+  if (sweep >= 0) {
+    out.sweepRates = (args[sweep + 1] ?? '').split(',').filter(Boolean).map(Number);
+    if (out.sweepRates.some((n) => !Number.isFinite(n) || n <= 0))
+      throw new Error('--sweep takes rates in req/s, comma-separated (e.g. 1000,2000), or none');
+  }
   for (const [flag, key] of names) {
     const i = args.indexOf(`--${flag}`);
     if (i < 0) continue;
@@ -397,6 +472,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
             'max ms': c.latencyMs.max,
             non2xx: c.non2xx,
             'p99 ≤ 5 ms': c.latencyMs.p99 <= report.targetP99Ms,
+            'steady req/s with p99 ≤ 5 ms': 'sweep' in c ? (c.sweep?.capacityAtTarget ?? 'none') : '',
           },
         ]),
       ),

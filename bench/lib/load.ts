@@ -47,10 +47,32 @@ export interface MeasuredLoad extends LoadResult {
   serverCpuPercent: number;
 }
 
-const CLIENT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'load-client.ts');
+/** An open-loop run at a steady offered rate (bench/lib/paced-client.ts). */
+export interface PacedSpec {
+  url: string;
+  headers: Record<string, string>;
+  requests: LoadRequest[];
+  /** The most keep-alive connections open at once. */
+  connections: number;
+  ratePerSecond: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+}
+
+export interface PacedLoad extends MeasuredLoad {
+  offeredRate: number;
+}
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const CLIENT = path.join(HERE, 'load-client.ts');
+const PACED_CLIENT = path.join(HERE, 'paced-client.ts');
 
 export function runLoad(spec: LoadSpec): Promise<MeasuredLoad> {
   return measureChild<LoadResult>(CLIENT, [], spec);
+}
+
+export function runPacedLoad(spec: PacedSpec): Promise<PacedLoad> {
+  return measureChild<LoadResult & { offeredRate: number }>(PACED_CLIENT, [], spec);
 }
 
 /**
