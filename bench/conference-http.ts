@@ -385,8 +385,8 @@ export async function runConferenceHttp(
 
 /**
  * The requests at each offered rate of `options.sweepRates` in turn (5 s each after 1 s of
- * warm-up), until a step misses the p99 target, answers with a non-2xx, or falls behind (less
- * than 95 % of the offered rate answered).
+ * warm-up), until a step misses the p99 target, answers with a non-2xx, loses a request (an
+ * error or a 10 s timeout), or falls behind (less than 95 % of the offered rate answered).
  */
 async function sweepRates(
   address: string,
@@ -407,11 +407,13 @@ async function sweepRates(
       warmupSeconds: 1,
     });
     const { latencyMs, non2xx, requestsPerSecond, serverCpuPercent } = run;
+    const failed = run.errors + run.timeouts;
     steps.push({ offeredRate: rate, requestsPerSecond, latencyMs, non2xx, serverCpuPercent });
     log(
-      `  steady ${rate.toLocaleString('en-US')} req/s offered: ${requestsPerSecond.toLocaleString('en-US')} answered/s, p50 ${latencyMs.p50} ms, p99 ${latencyMs.p99} ms, non-2xx ${non2xx}, server CPU ${serverCpuPercent} %`,
+      `  steady ${rate.toLocaleString('en-US')} req/s offered: ${requestsPerSecond.toLocaleString('en-US')} answered/s, p50 ${latencyMs.p50} ms, p99 ${latencyMs.p99} ms, non-2xx ${non2xx}, errors and timeouts ${failed}, server CPU ${serverCpuPercent} %`,
     );
-    const kept = latencyMs.p99 <= TARGET_P99_MS && non2xx === 0 && requestsPerSecond >= 0.95 * rate;
+    const kept =
+      latencyMs.p99 <= TARGET_P99_MS && non2xx === 0 && failed === 0 && requestsPerSecond >= 0.95 * rate;
     if (!kept) break;
     capacityAtTarget = rate;
   }

@@ -103,7 +103,7 @@ export interface RouteHttpReport {
   mix: Record<string, number>;
   /** The route's run of the median round (the round whose ratio is the median). */
   route: Measured;
-  /** Each round: the route, then the baseline right after it. */
+  /** Each round: the route and the baseline, one right after the other (the order alternates). */
   rounds: RoundSummary[];
   /** The route with every group's ringback policies enabled, and with all of them disabled. */
   ringback: {
@@ -196,7 +196,10 @@ async function alternate(
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
-/** A full garbage collection, for settling between runs: the flag is set at run time, so the bench needs no `--expose-gc`. */
+/**
+ * A full garbage collection, to settle the heap between runs. The flag is set at run time, so
+ * the bench runs with plain `tsx`, no `--expose-gc` on its command line.
+ */
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 const perRequest = (load: MeasuredLoad) =>
@@ -416,13 +419,13 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
       collectGarbage();
       await new Promise((resolve) => setTimeout(resolve, 500));
     };
-    let start3 = performance.now();
+    const setupStart = performance.now();
     const policies = await installRingback(address, groupIds);
-    const rbSetupMs = performance.now() - start3;
+    const rbSetupMs = performance.now() - setupStart;
     const ringbackSide = (enabled: boolean) => async () => {
-      start3 = performance.now();
+      const toggleStart = performance.now();
       await setRingbackEnabled(address, policies, enabled);
-      const toggleMs = performance.now() - start3;
+      const toggleMs = performance.now() - toggleStart;
       const heard = await sampleRingback();
       if ((heard !== null) !== enabled)
         throw new Error(`ringback ${enabled ? 'not applied' : 'still applied'}`);

@@ -22,10 +22,14 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections });
 const requests = spec.requests;
 let next = 0;
 
+/** A request unanswered this long is given up and counted as a timeout, so a run always ends. */
+const TIMEOUT_MS = 10_000;
+
 interface Outcome {
   latencies: number[];
   statusCodes: Map<number, number>;
   errors: number;
+  timeouts: number;
 }
 
 function send(dueAt: number, outcome: Outcome | null, done: () => void) {
@@ -38,6 +42,7 @@ function send(dueAt: number, outcome: Outcome | null, done: () => void) {
       method: r.method,
       path: r.path,
       agent,
+      timeout: TIMEOUT_MS,
       headers: {
         ...spec.headers,
         ...(body === undefined
@@ -57,8 +62,16 @@ function send(dueAt: number, outcome: Outcome | null, done: () => void) {
       });
     },
   );
+  let timedOut = false;
+  req.on('timeout', () => {
+    timedOut = true;
+    req.destroy();
+  });
   req.on('error', () => {
-    if (outcome !== null) outcome.errors++;
+    if (outcome !== null) {
+      if (timedOut) outcome.timeouts++;
+      else outcome.errors++;
+    }
     done();
   });
   req.end(body);
@@ -96,7 +109,7 @@ if (spec.warmupSeconds > 0) await run(spec.warmupSeconds, null);
 process.stdout.write('MEASURE_START\n');
 const cpuStart = process.cpuUsage();
 const wallStart = performance.now();
-const outcome: Outcome = { latencies: [], statusCodes: new Map(), errors: 0 };
+const outcome: Outcome = { latencies: [], statusCodes: new Map(), errors: 0, timeouts: 0 };
 await run(spec.durationSeconds, outcome);
 const cpu = process.cpuUsage(cpuStart);
 const wallMs = performance.now() - wallStart;
@@ -119,7 +132,7 @@ const out: LoadResult & { offeredRate: number } = {
   },
   non2xx,
   errors: outcome.errors,
-  timeouts: 0,
+  timeouts: outcome.timeouts,
   statusCodes: Object.fromEntries(outcome.statusCodes),
   durationSeconds: Math.round(wallMs) / 1000,
   clientCpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 100),
