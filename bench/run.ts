@@ -22,7 +22,7 @@
  * in-process (and ≥ 1M ringback resolutions/s, that bench's own target); the directory of 100k
  * members loads in < 3 s.
  * Writes bench/results/<timestamp>.json, bench/results/latest.json and the load profiles'
- * bench/results/load-profiles-latest.{json,html}. Takes about 8 minutes.
+ * bench/results/load-profiles-latest.{json,html}. Takes about 8–9 minutes.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
