@@ -85,6 +85,8 @@ export interface SweepStep {
   requestsPerSecond: number;
   latencyMs: LoadResult['latencyMs'];
   non2xx: number;
+  /** Requests lost: connection errors and 10 s timeouts. */
+  lost: number;
   serverCpuPercent: number;
 }
 
@@ -281,7 +283,7 @@ export async function runConferenceHttp(
       log(
         `  ${Math.round(result.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms, non-2xx ${result.non2xx}, server CPU ${result.serverCpuPercent} %`,
       );
-      const sweep = mix.once ? undefined : await sweepRates(address, requests, options, log);
+      const sweep = mix.once ? undefined : await sweepSteadyRates(address, requests, options, log);
       let profile: ProfileSummary | undefined;
       if (options.profile) {
         // A request used once was used by the measured run: profile the rest of the list.
@@ -388,7 +390,7 @@ export async function runConferenceHttp(
  * warm-up), until a step misses the p99 target, answers with a non-2xx, loses a request (an
  * error or a 10 s timeout), or falls behind (less than 95 % of the offered rate answered).
  */
-async function sweepRates(
+async function sweepSteadyRates(
   address: string,
   requests: RequestSpec[],
   options: ConferenceHttpOptions,
@@ -407,18 +409,18 @@ async function sweepRates(
       warmupSeconds: 1,
     });
     const { latencyMs, non2xx, requestsPerSecond, serverCpuPercent } = run;
-    const failed = run.errors + run.timeouts;
-    steps.push({ offeredRate: rate, requestsPerSecond, latencyMs, non2xx, serverCpuPercent });
+    const lost = run.errors + run.timeouts;
+    steps.push({ offeredRate: rate, requestsPerSecond, latencyMs, non2xx, lost, serverCpuPercent });
     log(
-      `  steady ${rate.toLocaleString('en-US')} req/s offered: ${requestsPerSecond.toLocaleString('en-US')} answered/s, p50 ${latencyMs.p50} ms, p99 ${latencyMs.p99} ms, non-2xx ${non2xx}, errors and timeouts ${failed}, server CPU ${serverCpuPercent} %`,
+      `  steady ${rate.toLocaleString('en-US')} req/s offered: ${requestsPerSecond.toLocaleString('en-US')} answered/s, p50 ${latencyMs.p50} ms, p99 ${latencyMs.p99} ms, non-2xx ${non2xx}, lost ${lost}, server CPU ${serverCpuPercent} %`,
     );
     const kept =
-      latencyMs.p99 <= TARGET_P99_MS && non2xx === 0 && failed === 0 && requestsPerSecond >= 0.95 * rate;
+      latencyMs.p99 <= TARGET_P99_MS && non2xx === 0 && lost === 0 && requestsPerSecond >= 0.95 * rate;
     if (!kept) break;
     capacityAtTarget = rate;
   }
   log(
-    `  highest steady rate with p99 ≤ ${TARGET_P99_MS} ms: ${capacityAtTarget === null ? 'none tried' : `${capacityAtTarget.toLocaleString('en-US')} req/s`}`,
+    `  highest steady rate with p99 ≤ ${TARGET_P99_MS} ms: ${capacityAtTarget === null ? 'none' : `${capacityAtTarget.toLocaleString('en-US')} req/s`}`,
   );
   return { steps, capacityAtTarget };
 }
