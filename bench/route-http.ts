@@ -3,7 +3,8 @@
  * directory loaded from SQLite, against a bare Fastify baseline in the same run.
  *
  *   npx tsx bench/route-http.ts [--members 100000] [--groups 1000] [--duration 6]
- *                               [--connections 50] [--warmup 2] [--rounds 5] [--profile]
+ *                               [--connections 50] [--warmup 2] [--rounds 5] [--gap-rounds 3]
+ *                               [--profile]
  *
  * 1. Generates the bench data (bench/fixtures/seed-db.ts) into a fresh SQLite file, then
  *    times the directory load from it (SQL reads, then the in-memory indexes) and the whole
@@ -19,6 +20,10 @@
  *    ratios, `cpuRatio` the same by server CPU per request; `route` and `baseline` are the runs
  *    of the median round. (Measured one after the other a minute apart, as before, the two
  *    sides saw different machines: the host's neighbours move this VM's speed by 10–30 %.)
+ *    Then where the gap goes (bench/lib/route-gap.ts), `--gap-rounds` rounds of four runs: the
+ *    route; the route's pipeline (auth, hooks, logger, zod body schema, serializer) answering a
+ *    fixed decision; the route's handler and schema on a Fastify with no plugins and no logger;
+ *    the baseline. Each side is reported as the median of its per-round ratio to the baseline.
  * 3. Ringback on vs off over HTTP, alternately too: every group gets two tones and two policies
  *    (work hours by the calendar, and a fallback) once; before each run all 2,000 policies are
  *    PATCHed, enabled for "on" and disabled for "off", then the WAL is checkpointed and the heap
@@ -43,7 +48,7 @@ import { openDatabase } from '../db/index.js';
 import { buildApp } from '../src/app.js';
 import { testConfig } from '../src/config.js';
 import { toE164 } from '../src/domain/phone.js';
-import type { RouteRequest } from '../src/engines/vpn/index.js';
+import type { RouteDecision, RouteRequest } from '../src/engines/vpn/index.js';
 import { decideRoute } from '../src/engines/vpn/index.js';
 import { RouteAnswer, RouteInput } from '../src/routes/route.js';
 import { hashKey } from '../src/services/api-keys.js';
@@ -57,6 +62,7 @@ import { buildBaseline } from './lib/baseline.js';
 import { httpRequest } from './lib/http.js';
 import { type MeasuredLoad, runLoad } from './lib/load.js';
 import { type ProfileSummary, printProfile, profileWhile } from './lib/profile.js';
+import { buildRouteWithoutPlugins, FIXED_ANSWER_PATH, registerFixedAnswerRoute } from './lib/route-gap.js';
 
 export interface RouteHttpOptions {
   members: number;
@@ -67,6 +73,8 @@ export interface RouteHttpOptions {
   warmupSeconds: number;
   /** Route and baseline (and ringback on and off) run alternately this many times each. */
   rounds: number;
+  /** Rounds of the four-way split of the gap (route, fixed answer, no plugins, baseline); 0 skips it. */
+  gapRounds: number;
   bodies: number;
   profile: boolean;
   log?: (line: string) => void;
@@ -82,6 +90,7 @@ export const DEFAULT_ROUTE_HTTP_OPTIONS: RouteHttpOptions = {
   rounds: 5,
   bodies: 20_000,
   profile: false,
+  gapRounds: 3,
 };
 
 export interface ComponentCost {
@@ -126,11 +135,23 @@ export interface RouteHttpReport {
    * would show if the server had a core to itself.
    */
   cpuRatio: number;
+  /** Where the gap to the baseline goes (bench/lib/route-gap.ts); absent with `gapRounds` 0. */
+  gap?: { rounds: number; sides: GapSide[] };
   engine: { decisions: number; ms: number; decisionsPerSecond: number };
   components: ComponentCost[];
   /** `--profile`: CPU profiles of the route server and of the baseline under the same load. */
   profile?: ProfileSummary;
   baselineProfile?: ProfileSummary;
+}
+
+export interface GapSide {
+  name: string;
+  /** Median over the rounds of this side's req/s ÷ the baseline's in the same round. */
+  ratio: number;
+  /** Medians over the rounds. */
+  requestsPerSecond: number;
+  serverCpuMicrosecondsPerRequest: number;
+  p99Ms: number;
 }
 
 /** A load run with the server's CPU per request. */
@@ -165,36 +186,53 @@ async function alternate(
   cpuRatio: number;
   rounds: RoundSummary[];
 }> {
-  const runs: { measured: Measured; reference: Measured; summary: RoundSummary }[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const measuredFirst = round % 2 === 0;
-    const first = withCpu(await (measuredFirst ? measured : reference)());
-    const second = withCpu(await (measuredFirst ? reference : measured)());
-    const [a, b] = measuredFirst ? [first, second] : [second, first];
-    runs.push({
-      measured: a,
-      reference: b,
-      summary: {
-        requestsPerSecond: Math.round(a.requestsPerSecond),
-        referenceRequestsPerSecond: Math.round(b.requestsPerSecond),
-        ratio: round3(a.requestsPerSecond / b.requestsPerSecond),
-        cpuRatio: round3(b.serverCpuMicrosecondsPerRequest / a.serverCpuMicrosecondsPerRequest),
-      },
-    });
-  }
+  const runs = (await rotate(rounds, [measured, reference])).map(([a, b]) => ({
+    measured: a!,
+    reference: b!,
+    summary: {
+      requestsPerSecond: Math.round(a!.requestsPerSecond),
+      referenceRequestsPerSecond: Math.round(b!.requestsPerSecond),
+      ratio: round3(a!.requestsPerSecond / b!.requestsPerSecond),
+      cpuRatio: round3(b!.serverCpuMicrosecondsPerRequest / a!.serverCpuMicrosecondsPerRequest),
+    },
+  }));
   const byRatio = [...runs].sort((x, y) => x.summary.ratio - y.summary.ratio);
   const median = byRatio[Math.floor((byRatio.length - 1) / 2)]!;
-  const cpuRatios = runs.map((r) => r.summary.cpuRatio).sort((x, y) => x - y);
   return {
     measured: median.measured,
     reference: median.reference,
     ratio: median.summary.ratio,
-    cpuRatio: cpuRatios[Math.floor((cpuRatios.length - 1) / 2)]!,
+    cpuRatio: medianOf(runs.map((r) => r.summary.cpuRatio)),
     rounds: runs.map((r) => r.summary),
   };
 }
 
+/**
+ * Runs every side once per round, in the given order in even rounds and in the reverse order in
+ * odd ones; answers each round's runs in the sides' order.
+ */
+async function rotate(rounds: number, sides: (() => Promise<MeasuredLoad>)[]): Promise<Measured[][]> {
+  const out: Measured[][] = [];
+  for (let round = 0; round < rounds; round++) {
+    const order = sides.map((_, i) => (round % 2 === 0 ? i : sides.length - 1 - i));
+    const runs: Measured[] = [];
+    for (const i of order) runs[i] = withCpu(await sides[i]!());
+    out.push(runs);
+  }
+  return out;
+}
+
+/** The lower median: with an even count, the smaller of the middle two. */
+const medianOf = (values: number[]) =>
+  [...values].sort((x, y) => x - y)[Math.floor((values.length - 1) / 2)]!;
+
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/** A request body as the route's schema reads it, `at` as epoch ms (the bench's clock instant when absent). */
+function toRouteRequest(body: unknown): RouteRequest {
+  const { at, ...rest } = RouteInput.parse(body);
+  return { ...rest, atMs: at ?? AT_MS };
+}
 
 /**
  * A full garbage collection, to settle the heap between runs. The flag is set at run time, so
@@ -318,6 +356,8 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
       config: testConfig({ dataDir, logLevel: 'info', clock: 'simulated', adminApiKey: ADMIN_KEY }),
       logger: { level: 'info', stream: pino.destination({ dest: '/dev/null', sync: true }) },
     });
+    let fixedAnswer: RouteDecision | undefined;
+    if (options.gapRounds > 0) registerFixedAnswerRoute(app, () => fixedAnswer!);
     await app.ready();
     const appStartMs = performance.now() - start;
     const loaded = app.services.directory.membersById.size;
@@ -385,6 +425,50 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
       );
       baselineProfile = profiledBaseline.summary;
     }
+    // 2b. Where the gap goes: the same pipeline with a fixed answer, the same handler without
+    // the plugins, each beside the route and the baseline in every round.
+    let gap: RouteHttpReport['gap'];
+    if (options.gapRounds > 0) {
+      const sample = bodies
+        .map((b) => toRouteRequest(JSON.parse(b)))
+        .map((r) => app.services.routing.decide(r))
+        .find((d) => d.reason === 'vpn_short_code');
+      if (sample === undefined) throw new Error('no short-code call among the bodies');
+      fixedAnswer = sample;
+      const admin = app.services.apiKeys.authenticate(ADMIN_KEY);
+      if (admin === null) throw new Error('the admin key does not authenticate');
+      const bare = await buildRouteWithoutPlugins(app.services, admin);
+      const bareAddress = await bare.listen({ port: 0, host: '127.0.0.1' });
+      const names = ['route', 'fixed answer', 'no plugins', 'baseline'];
+      log(
+        `where the gap goes: ${names.join(', ')}, rotated ${options.gapRounds} times (the order reversed every other round)`,
+      );
+      const runs = await rotate(options.gapRounds, [
+        loadOn(`${address}/v1/route`, 'route'),
+        loadOn(`${address}${FIXED_ANSWER_PATH}`, "fixed answer (the route's pipeline, no decision)"),
+        loadOn(`${bareAddress}/v1/route`, "no plugins (the route's handler and schema, no logger)"),
+        loadOn(`${baselineAddress}/v1/route`, 'baseline'),
+      ]);
+      await bare.close();
+      const sides = names.map(
+        (name, i): GapSide => ({
+          name,
+          ratio: round3(
+            medianOf(runs.map((round) => round[i]!.requestsPerSecond / round[3]!.requestsPerSecond)),
+          ),
+          requestsPerSecond: Math.round(medianOf(runs.map((round) => round[i]!.requestsPerSecond))),
+          serverCpuMicrosecondsPerRequest: medianOf(
+            runs.map((round) => round[i]!.serverCpuMicrosecondsPerRequest),
+          ),
+          p99Ms: medianOf(runs.map((round) => round[i]!.latencyMs.p99)),
+        }),
+      );
+      for (const side of sides)
+        log(
+          `  ${side.name}: ${(side.ratio * 100).toFixed(1)} % of baseline, ${side.serverCpuMicrosecondsPerRequest} µs CPU/request (medians)`,
+        );
+      gap = { rounds: options.gapRounds, sides };
+    }
     await baselineApp.close();
 
     // 3. Ringback on vs off, alternately. Every group gets two tones and two policies once;
@@ -445,10 +529,7 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
     const { directory } = app.services;
     const tariff = app.services.tariffs.ratesAt(AT_MS);
     const parsedBodies = bodies.map((b) => JSON.parse(b) as unknown);
-    const requests: RouteRequest[] = parsedBodies.map((b) => {
-      const { at, ...rest } = RouteInput.parse(b);
-      return { ...rest, atMs: at ?? AT_MS };
-    });
+    const requests = parsedBodies.map(toRouteRequest);
     const context = { tariff };
     for (let pass = 0; pass < 3; pass++) for (const r of requests) decideRoute(directory, r, context);
     const decisions = 2_000_000;
@@ -532,6 +613,7 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
       baseline: vsBaseline.reference,
       ratio: vsBaseline.ratio,
       cpuRatio: vsBaseline.cpuRatio,
+      ...(gap && { gap }),
       engine,
       components,
       ...(profile && { profile }),
@@ -562,12 +644,14 @@ export function optionsFromArgs(args: string[]): Partial<RouteHttpOptions> {
   const connections = number('connections');
   const warmup = number('warmup');
   const rounds = number('rounds');
+  const gapRounds = number('gap-rounds');
   if (members !== undefined) out.members = members;
   if (groups !== undefined) out.groups = groups;
   if (duration !== undefined) out.durationSeconds = duration;
   if (connections !== undefined) out.connections = connections;
   if (warmup !== undefined) out.warmupSeconds = warmup;
   if (rounds !== undefined) out.rounds = Math.max(1, Math.round(rounds));
+  if (gapRounds !== undefined) out.gapRounds = Math.round(gapRounds);
   if (args.includes('--profile')) out.profile = true;
   return out;
 }

@@ -22,7 +22,7 @@
  * in-process (and ≥ 1M ringback resolutions/s, that bench's own target); the directory of 100k
  * members loads in < 3 s.
  * Writes bench/results/<timestamp>.json, bench/results/latest.json and the load profiles'
- * bench/results/load-profiles-latest.{json,html}. Takes about 8–9 minutes.
+ * bench/results/load-profiles-latest.{json,html}. Takes about 10 minutes.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -328,6 +328,18 @@ console.table(
     result: r.pass === null ? '' : r.pass ? 'pass' : 'FAIL',
   })),
 );
+if (routeHttp.gap) {
+  console.log(`where the gap to the baseline goes (medians of ${routeHttp.gap.rounds} rotated rounds):`);
+  console.table(
+    routeHttp.gap.sides.map((side) => ({
+      side: side.name,
+      'of baseline': pct(side.ratio),
+      'req/s': fmt(side.requestsPerSecond),
+      'server µs CPU/req': side.serverCpuMicrosecondsPerRequest,
+      'p99 ms': side.p99Ms,
+    })),
+  );
+}
 console.log('where a route request spends its time in-process (µs per call):');
 console.table(routeHttp.components.map((c) => ({ piece: c.name, µs: c.microseconds })));
 console.log(
