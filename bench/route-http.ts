@@ -34,7 +34,13 @@
  *
  * The app runs as in production: logger at `info` (written to /dev/null), request ids, timeouts.
  *
- * `--profile` adds a CPU-profiled run of the route server and prints where its time goes.
+ * `--profile` adds CPU-profiled runs: the route and the baseline, then ringback on and off. Each
+ * pair is printed place by place in µs per request (a place's share of the profile times the
+ * run's server CPU per request) with the difference, largest first: where the measured side's
+ * extra CPU goes. A req/s ratio on this shared machine moves 10–30 % with the neighbours; the
+ * difference of one pair's places does not, since both sides are split the same way. Measured so:
+ * the kernel's socket write (`native: writev`, which on loopback also delivers to the client and
+ * wakes it) costs the route 8–13 µs a request more than the baseline, as much as its own JS.
  * Writes bench/results/route-http.json when run on its own; bench/run.ts imports `runRouteHttp`.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,7 +67,14 @@ import { describeBenchData, generateBenchData, writeBenchData } from './fixtures
 import { buildBaseline } from './lib/baseline.js';
 import { httpRequest } from './lib/http.js';
 import { type MeasuredLoad, runLoad } from './lib/load.js';
-import { type ProfileSummary, printProfile, profileWhile } from './lib/profile.js';
+import {
+  compareByPlace,
+  type PlaceCost,
+  type ProfileSummary,
+  printPlaceCosts,
+  printProfile,
+  profileWhile,
+} from './lib/profile.js';
 import { buildRouteWithoutPlugins, FIXED_ANSWER_PATH, registerFixedAnswerRoute } from './lib/route-gap.js';
 
 export interface RouteHttpOptions {
@@ -126,6 +139,8 @@ export interface RouteHttpReport {
     /** Median over the rounds of off ÷ on server CPU per request. */
     cpuRatio: number;
     rounds: RoundSummary[];
+    /** `--profile`: one profiled run of each side, compared place by place (on − off). */
+    byPlace?: PlaceCost[];
   };
   baseline: Measured;
   /** Median over the rounds of route req/s ÷ baseline req/s. */
@@ -142,6 +157,8 @@ export interface RouteHttpReport {
   /** `--profile`: CPU profiles of the route server and of the baseline under the same load. */
   profile?: ProfileSummary;
   baselineProfile?: ProfileSummary;
+  /** `--profile`: the two profiled runs compared place by place, µs per request (route − baseline). */
+  byPlace?: PlaceCost[];
 }
 
 export interface GapSide {
@@ -401,6 +418,14 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
       describe(what, load);
       return load;
     };
+    // One CPU-profiled run (the same load, a shorter warm-up), with its server CPU per request.
+    const profiledRun = async (url: string) => {
+      const { result, summary } = await profileWhile(() =>
+        runLoad({ ...spec, url, warmupSeconds: 1, durationSeconds: 5 }),
+      );
+      const cpuMicrosecondsPerRequest = ((result.serverCpuPercent / 100) * 1e6) / result.requestsPerSecond;
+      return { summary, cpuMicrosecondsPerRequest };
+    };
     log(
       `route ${address}/v1/route and bare Fastify ${baselineAddress}/v1/route, alternately ${options.rounds} times: autocannon -c ${options.connections} -p ${options.pipelining} for ${options.durationSeconds} s each`,
     );
@@ -415,15 +440,13 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
 
     let profile: ProfileSummary | undefined;
     let baselineProfile: ProfileSummary | undefined;
+    let byPlace: PlaceCost[] | undefined;
     if (options.profile) {
-      const profiled = await profileWhile(() =>
-        runLoad({ ...spec, url: `${address}/v1/route`, warmupSeconds: 1, durationSeconds: 5 }),
-      );
+      const profiled = await profiledRun(`${address}/v1/route`);
+      const profiledBaseline = await profiledRun(`${baselineAddress}/v1/route`);
       profile = profiled.summary;
-      const profiledBaseline = await profileWhile(() =>
-        runLoad({ ...spec, url: `${baselineAddress}/v1/route`, warmupSeconds: 1, durationSeconds: 5 }),
-      );
       baselineProfile = profiledBaseline.summary;
+      byPlace = compareByPlace(profiled, profiledBaseline);
     }
     // 2b. Where the gap goes: the same pipeline with a fixed answer, the same handler without
     // the plugins, each beside the route and the baseline in every round.
@@ -506,7 +529,8 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
     const setupStart = performance.now();
     const policies = await installRingback(address, groupIds);
     const rbSetupMs = performance.now() - setupStart;
-    const ringbackSide = (enabled: boolean) => async () => {
+    /** Toggles every policy to `enabled`, checks a sample answer and settles the process. */
+    const setRingback = async (enabled: boolean) => {
       const toggleStart = performance.now();
       await setRingbackEnabled(address, policies, enabled);
       const toggleMs = performance.now() - toggleStart;
@@ -514,6 +538,10 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
       if ((heard !== null) !== enabled)
         throw new Error(`ringback ${enabled ? 'not applied' : 'still applied'}`);
       await settle();
+      return toggleMs;
+    };
+    const ringbackSide = (enabled: boolean) => async () => {
+      const toggleMs = await setRingback(enabled);
       return loadOn(
         `${address}/v1/route`,
         `ringback ${enabled ? 'on' : 'off'} (${policies.size} groups × 2 policies, toggled in ${toggleMs.toFixed(0)} ms)`,
@@ -524,6 +552,15 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
     log(
       `  ratio by round: ${vsOff.rounds.map((r) => `${(r.ratio * 100).toFixed(1)} %`).join(', ')}; median ${(vsOff.ratio * 100).toFixed(1)} %`,
     );
+    let ringbackByPlace: PlaceCost[] | undefined;
+    if (options.profile) {
+      // Toggled and settled outside the profile: only the load is sampled.
+      await setRingback(true);
+      const on = await profiledRun(`${address}/v1/route`);
+      await setRingback(false);
+      const off = await profiledRun(`${address}/v1/route`);
+      ringbackByPlace = compareByPlace(on, off);
+    }
 
     // 4. In-process: the engine alone, and each piece of a request.
     const { directory } = app.services;
@@ -609,6 +646,7 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
         ratio: vsOff.ratio,
         cpuRatio: vsOff.cpuRatio,
         rounds: vsOff.rounds,
+        ...(ringbackByPlace && { byPlace: ringbackByPlace }),
       },
       baseline: vsBaseline.reference,
       ratio: vsBaseline.ratio,
@@ -618,6 +656,7 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
       components,
       ...(profile && { profile }),
       ...(baselineProfile && { baselineProfile }),
+      ...(byPlace && { byPlace }),
     };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -693,6 +732,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   console.table(report.components.map((c) => ({ piece: c.name, 'µs/call': c.microseconds })));
   if (report.profile) printProfile(report.profile);
   if (report.baselineProfile) printProfile(report.baselineProfile, 'the bare baseline');
+  if (report.byPlace)
+    printPlaceCosts(
+      report.byPlace,
+      { measured: 'route', reference: 'baseline' },
+      'route against the baseline',
+    );
+  if (report.ringback.byPlace)
+    printPlaceCosts(report.ringback.byPlace, { measured: 'on', reference: 'off' }, 'ringback on against off');
   const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'route-http.json');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);

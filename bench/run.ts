@@ -30,7 +30,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ConferenceHttpReport, runConferenceHttp } from './conference-http.js';
-import { printProfile } from './lib/profile.js';
+import { printPlaceCosts, printProfile } from './lib/profile.js';
 import { runLoadProfiles } from './load/profiles.js';
 import { type LoadReport, writeReport } from './load/report.js';
 import { optionsFromArgs, type RouteHttpReport, runRouteHttp } from './route-http.js';
@@ -278,6 +278,18 @@ if (loadBefore[0]! > 0.5) {
 console.log('\n== 1/6 route over HTTP (bench/route-http.ts)');
 const routeHttp = await runRouteHttp(optionsFromArgs(args));
 if (routeHttp.profile) printProfile(routeHttp.profile);
+if (routeHttp.byPlace)
+  printPlaceCosts(
+    routeHttp.byPlace,
+    { measured: 'route', reference: 'baseline' },
+    'route against the baseline',
+  );
+if (routeHttp.ringback.byPlace)
+  printPlaceCosts(
+    routeHttp.ringback.byPlace,
+    { measured: 'on', reference: 'off' },
+    'ringback on against off',
+  );
 if (routeHttp.baselineProfile) printProfile(routeHttp.baselineProfile, 'the bare baseline');
 
 let routeEngine: ChildBench | null = null;

@@ -111,3 +111,74 @@ export function printProfile(
   log('top functions by self time:');
   console.table(profile.topFunctions.map((p) => ({ function: p.name, '%': p.percent })));
 }
+
+/** A profiled run with the server CPU it used per request (all threads, from `process.cpuUsage`). */
+export interface ProfiledRun {
+  summary: ProfileSummary;
+  cpuMicrosecondsPerRequest: number;
+}
+
+/** One place's cost per request in two profiled runs, and the difference (measured − reference). */
+export interface PlaceCost {
+  place: string;
+  microseconds: number;
+  referenceMicroseconds: number;
+  difference: number;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * Two profiled runs compared in microseconds per request: each place's share of the sampled
+ * busy time, times its run's server CPU per request. Shares are of the main thread's samples
+ * while the CPU figure counts every thread, so a place's figure is an estimate; but both sides
+ * are read the same way in the same run, so the differences show where the measured side
+ * spends more, whatever the machine's speed was at the time (which req/s alone cannot say).
+ * Sorted by difference, largest first; `top` rows, and a last row for the rest.
+ */
+export function compareByPlace(measured: ProfiledRun, reference: ProfiledRun, top = 15): PlaceCost[] {
+  const perRequest = (run: ProfiledRun) =>
+    new Map(run.summary.byPlace.map((p) => [p.name, (p.percent / 100) * run.cpuMicrosecondsPerRequest]));
+  const a = perRequest(measured);
+  const b = perRequest(reference);
+  const rows = [...new Set([...a.keys(), ...b.keys()])].map((place) => {
+    const microseconds = a.get(place) ?? 0;
+    const referenceMicroseconds = b.get(place) ?? 0;
+    return { place, microseconds, referenceMicroseconds, difference: microseconds - referenceMicroseconds };
+  });
+  rows.sort((x, y) => y.difference - x.difference || x.place.localeCompare(y.place));
+  const shown = rows.slice(0, top);
+  const rest = rows.slice(top);
+  if (rest.length > 0) {
+    const sum = (pick: (r: PlaceCost) => number) => rest.reduce((total, r) => total + pick(r), 0);
+    shown.push({
+      place: `(${rest.length} other places)`,
+      microseconds: sum((r) => r.microseconds),
+      referenceMicroseconds: sum((r) => r.referenceMicroseconds),
+      difference: sum((r) => r.difference),
+    });
+  }
+  return shown.map((r) => ({
+    place: r.place,
+    microseconds: round2(r.microseconds),
+    referenceMicroseconds: round2(r.referenceMicroseconds),
+    difference: round2(r.difference),
+  }));
+}
+
+export function printPlaceCosts(
+  rows: readonly PlaceCost[],
+  names: { measured: string; reference: string },
+  title: string,
+  log: (line: string) => void = console.log,
+) {
+  log(`\n${title}: µs per request by place (profile share × server CPU per request)`);
+  console.table(
+    rows.map((r) => ({
+      place: r.place,
+      [names.measured]: r.microseconds,
+      [names.reference]: r.referenceMicroseconds,
+      difference: r.difference,
+    })),
+  );
+}
