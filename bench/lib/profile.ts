@@ -134,14 +134,17 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * while the CPU figure counts every thread, so a place's figure is an estimate; but both sides
  * are read the same way in the same run, so the differences show where the measured side
  * spends more, whatever the machine's speed was at the time (which req/s alone cannot say).
- * Sorted by difference, largest first; `top` rows, and a last row for the rest.
+ * Sorted by difference, largest first; `top` rows, and a last row for the rest. Places that
+ * neither side was sampled in are left out.
  */
 export function compareByPlace(measured: ProfiledRun, reference: ProfiledRun, top = 15): PlaceCost[] {
   const perRequest = (run: ProfiledRun) =>
     new Map(run.summary.byPlace.map((p) => [p.name, (p.percent / 100) * run.cpuMicrosecondsPerRequest]));
   const a = perRequest(measured);
   const b = perRequest(reference);
-  const rows = [...new Set([...a.keys(), ...b.keys()])].map((place) => {
+  // Places sampled on neither side (a share that rounds to 0 %) would only pad the table.
+  const places = [...new Set([...a.keys(), ...b.keys()])].filter((place) => a.get(place) || b.get(place));
+  const rows = places.map((place) => {
     const microseconds = a.get(place) ?? 0;
     const referenceMicroseconds = b.get(place) ?? 0;
     return { place, microseconds, referenceMicroseconds, difference: microseconds - referenceMicroseconds };

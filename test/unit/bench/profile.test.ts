@@ -50,6 +50,14 @@ describe('compareByPlace', () => {
     );
   });
 
+  it('leaves out a place that neither side was sampled in', () => {
+    const rows = compareByPlace(
+      run({ zod: 1, 'native: close': 0 }, 10),
+      run({ zod: 1, 'native: close': 0 }, 8),
+    );
+    expect(rows.map((r) => r.place)).toEqual(['zod']);
+  });
+
   it('reads a place that only one side has as zero on the other', () => {
     const rows = compareByPlace(run({ 'native: writev': 1, zod: 1 }, 60), run({ 'native: writev': 1 }, 20));
     expect(rows).toEqual([
