@@ -10,6 +10,7 @@
  */
 
 import { NumberIndex } from './number-index.js';
+import type { CompiledGroupRingback } from './ringback/compile.js';
 import type { BusinessHours, Menu, OperatorStatus, SwitchboardFallback } from './switchboard/types.js';
 
 export type MemberStatus = 'active' | 'suspended';
@@ -108,6 +109,12 @@ export interface GroupEntry {
   /** A NumberIndex (./number-index.ts), as the directory's number maps. */
   shortCodes: Map<string, ShortCodeHolder>;
   subgroups: Map<string, SubgroupEntry>;
+  /**
+   * The group's compiled ringback (集团彩铃) policies while at least one is enabled, else null:
+   * what the routing hot path resolves a called member's tone from, through `member.group`
+   * (no lookup by group id). The ringback service sets it after each committed change.
+   */
+  ringback: CompiledGroupRingback | null;
 }
 
 export interface SwitchboardEntry {

@@ -148,12 +148,6 @@ export function createRingbackService(deps: {
   const { repo, directory, clock } = deps;
   /** Compiled policies of every group that has at least one (the resolve endpoint explains them). */
   const compiled = new Map<string, CompiledGroupRingback>();
-  /**
-   * The routing hot path's view: only groups with at least one enabled policy. A group whose
-   * policies are all disabled then costs a call what a group without any does, one map miss,
-   * instead of a walk through empty audience tables.
-   */
-  const routable = new Map<string, CompiledGroupRingback>();
 
   const timezoneOf = (groupId: string) => directory.groups.get(groupId)?.timezone ?? DEFAULT_TIMEZONE;
   const calendarOf = (groupId: string): GroupCalendar => {
@@ -173,11 +167,17 @@ export function createRingbackService(deps: {
     }
   };
 
+  /**
+   * Swaps a group's compiled policies in. The routing hot path reads them from the directory's
+   * group entry (`GroupEntry.ringback`), and only while a policy is enabled: a group whose
+   * policies are all disabled then costs a call what a group without any does, a null check,
+   * instead of a walk through empty audience tables.
+   */
   const install = (groupId: string, policies: RingbackPolicyRow[], next: CompiledGroupRingback) => {
     if (policies.length === 0) compiled.delete(groupId);
     else compiled.set(groupId, next);
-    if (policies.some((policy) => policy.enabled)) routable.set(groupId, next);
-    else routable.delete(groupId);
+    const entry = directory.groups.get(groupId);
+    if (entry) entry.ringback = policies.some((policy) => policy.enabled) ? next : null;
   };
 
   /** Compiles the change, runs the write, then swaps the compiled form in. */
@@ -214,7 +214,6 @@ export function createRingbackService(deps: {
   const recompile = (groupId: string): void => {
     if (!directory.groups.has(groupId)) {
       compiled.delete(groupId);
-      routable.delete(groupId);
       return;
     }
     const policies = repo.policiesOf(groupId);
@@ -244,10 +243,10 @@ export function createRingbackService(deps: {
   return {
     recompile,
 
-    /** For `createRoutingService`: the callee's group's compiled policies, no SQL. */
+    /** For `createRoutingService`: the callee's group's compiled policies, no SQL, no lookup. */
     resolver: ((callee: MemberEntry, request: RouteRequest) => {
-      const group = routable.get(callee.groupId);
-      return group === undefined ? null : resolveRingback(group, callee, request.atMs);
+      const ringback = callee.group.ringback;
+      return ringback === null ? null : resolveRingback(ringback, callee, request.atMs);
     }) satisfies RingbackResolver,
 
     listTones(groupId: string) {

@@ -177,6 +177,7 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
         vpn: null,
         shortCodes: new NumberIndex(),
         subgroups: new Map(),
+        ringback: null,
       });
     },
 

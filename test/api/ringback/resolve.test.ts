@@ -348,6 +348,16 @@ describe('start-up', () => {
         url: `/v1/groups/${o.groupId}/calendar`,
         payload: { holidays: ['2026-11-24'], workdays: [] },
       });
+      // A group whose policies are all disabled must come back silent, not with its last tone.
+      const quiet = await officeGroup(first);
+      const q = await member(first, quiet.groupId);
+      for (const id of [quiet.work, quiet.fallback]) {
+        await first.call({
+          method: 'PATCH',
+          url: `/v1/groups/${quiet.groupId}/ringback/policies/${id}`,
+          payload: { enabled: false },
+        });
+      }
       await first.close();
 
       const second = await createTestApp({ dataDir });
@@ -365,6 +375,13 @@ describe('start-up', () => {
           payload: { from: '13900139000', to: m.msisdn, at: '2026-11-25T10:00:00+08:00' },
         });
         expect(next.json().ringback.policyId).toBe(o.work);
+        const silent = await second.call({
+          method: 'POST',
+          url: '/v1/route',
+          payload: { from: '13900139000', to: q.msisdn, at: WORK_HOURS },
+        });
+        expect(silent.statusCode).toBe(200);
+        expect(silent.json().ringback).toBeNull();
       } finally {
         await second.close();
       }

@@ -48,6 +48,7 @@ export function addGroup(
     vpn: options.vpn === null ? null : { ...DEFAULT_VPN, ...options.vpn },
     shortCodes: new NumberIndex(),
     subgroups: new Map(),
+    ringback: null,
   };
   directory.groups.set(id, group);
   return group;
