@@ -663,6 +663,20 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
   }
 }
 
+/** What `--profile` measured: each server's profile, then the two place-by-place comparisons. */
+export function printProfiles(report: RouteHttpReport): void {
+  if (report.profile) printProfile(report.profile);
+  if (report.baselineProfile) printProfile(report.baselineProfile, 'the bare baseline');
+  if (report.byPlace)
+    printPlaceCosts(
+      report.byPlace,
+      { measured: 'route', reference: 'baseline' },
+      'route against the baseline',
+    );
+  if (report.ringback.byPlace)
+    printPlaceCosts(report.ringback.byPlace, { measured: 'on', reference: 'off' }, 'ringback on against off');
+}
+
 function argValue(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
@@ -730,16 +744,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     `ringback on / off (over HTTP): ${(report.ringback.ratio * 100).toFixed(1)} % by req/s, ${(report.ringback.cpuRatio * 100).toFixed(1)} % by server CPU per request`,
   );
   console.table(report.components.map((c) => ({ piece: c.name, 'µs/call': c.microseconds })));
-  if (report.profile) printProfile(report.profile);
-  if (report.baselineProfile) printProfile(report.baselineProfile, 'the bare baseline');
-  if (report.byPlace)
-    printPlaceCosts(
-      report.byPlace,
-      { measured: 'route', reference: 'baseline' },
-      'route against the baseline',
-    );
-  if (report.ringback.byPlace)
-    printPlaceCosts(report.ringback.byPlace, { measured: 'on', reference: 'off' }, 'ringback on against off');
+  printProfiles(report);
   const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'route-http.json');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);

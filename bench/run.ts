@@ -30,10 +30,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ConferenceHttpReport, runConferenceHttp } from './conference-http.js';
-import { printPlaceCosts, printProfile } from './lib/profile.js';
 import { runLoadProfiles } from './load/profiles.js';
 import { type LoadReport, writeReport } from './load/report.js';
-import { optionsFromArgs, type RouteHttpReport, runRouteHttp } from './route-http.js';
+import { optionsFromArgs, printProfiles, type RouteHttpReport, runRouteHttp } from './route-http.js';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS_DIR = path.join(BENCH_DIR, 'results');
@@ -277,20 +276,7 @@ if (loadBefore[0]! > 0.5) {
 
 console.log('\n== 1/6 route over HTTP (bench/route-http.ts)');
 const routeHttp = await runRouteHttp(optionsFromArgs(args));
-if (routeHttp.profile) printProfile(routeHttp.profile);
-if (routeHttp.byPlace)
-  printPlaceCosts(
-    routeHttp.byPlace,
-    { measured: 'route', reference: 'baseline' },
-    'route against the baseline',
-  );
-if (routeHttp.ringback.byPlace)
-  printPlaceCosts(
-    routeHttp.ringback.byPlace,
-    { measured: 'on', reference: 'off' },
-    'ringback on against off',
-  );
-if (routeHttp.baselineProfile) printProfile(routeHttp.baselineProfile, 'the bare baseline');
+printProfiles(routeHttp);
 
 let routeEngine: ChildBench | null = null;
 let ringbackEngine: ChildBench | null = null;
