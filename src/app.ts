@@ -4,6 +4,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { checkpointInBackground, type Db, openDatabase } from '../db/index.js';
 import { createWriteBatch } from '../db/write-batch.js';
 import type { Config } from './config.js';
+import { nationalCalendarCoverage } from './domain/calendar/national-calendar.js';
 import authPlugin from './http/auth.js';
 import idempotencyPlugin from './http/idempotency.js';
 import openapiPlugin from './http/openapi.js';
@@ -57,6 +58,23 @@ function requestIds(): () => string {
   return () => `${prefix}-${(++counter).toString(36)}`;
 }
 
+/**
+ * The shipped national holiday calendar (chinese-days) gets a year only once the State Council
+ * has announced it: at start, say which of the service clock's year and the next it lacks, whose
+ * dates then count by weekday for groups that do not list their own.
+ */
+function warnOfCalendarGaps(app: FastifyInstance, clock: Clock): void {
+  const year = new Date(clock.now()).getUTCFullYear();
+  const covered = nationalCalendarCoverage();
+  const missing = [year, year + 1].filter((y) => !covered.includes(y));
+  if (missing.length > 0) {
+    app.log.warn(
+      { years: missing },
+      'the shipped national holiday calendar does not cover these years: their dates count by weekday (Monday to Friday worked) unless a group lists its own (PUT /v1/groups/{groupId}/calendar)',
+    );
+  }
+}
+
 /** Builds the app; never listens. `server.ts` runs it; tests inject into it. */
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config } = options;
@@ -93,6 +111,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     adminKey,
     onBackgroundError: (error) => app.log.error({ err: error }, 'background work failed'),
   });
+  warnOfCalendarGaps(app, clock);
   app.decorate('config', config);
   app.decorate('db', db);
   app.decorate('services', services);
