@@ -37,8 +37,10 @@
  * `--profile` adds CPU-profiled runs: the route and the baseline, then ringback on and off. Each
  * pair is printed place by place in µs per request (a place's share of the profile times the
  * run's server CPU per request) with the difference, largest first: where the measured side's
- * extra CPU goes. A req/s ratio on this shared machine moves 10–30 % with the neighbours; the
- * difference of one pair's places does not, since both sides are split the same way. Measured so:
+ * extra CPU goes. The two runs of a pair follow each other, so the machine's phase can still
+ * differ between them and scale every place shared by both; what one side alone has (the
+ * engine, zod, the ringback resolver) is read directly, shared places only with that in mind,
+ * and a difference of a few µs wants several pairs. Measured so:
  * the kernel's socket write (`native: writev`, which on loopback also delivers to the client and
  * wakes it) costs the route 8–13 µs a request more than the baseline, as much as its own JS.
  * Writes bench/results/route-http.json when run on its own; bench/run.ts imports `runRouteHttp`.
@@ -423,8 +425,7 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
       const { result, summary } = await profileWhile(() =>
         runLoad({ ...spec, url, warmupSeconds: 1, durationSeconds: 5 }),
       );
-      const cpuMicrosecondsPerRequest = ((result.serverCpuPercent / 100) * 1e6) / result.requestsPerSecond;
-      return { summary, cpuMicrosecondsPerRequest };
+      return { summary, cpuMicrosecondsPerRequest: perRequest(result) };
     };
     log(
       `route ${address}/v1/route and bare Fastify ${baselineAddress}/v1/route, alternately ${options.rounds} times: autocannon -c ${options.connections} -p ${options.pipelining} for ${options.durationSeconds} s each`,
