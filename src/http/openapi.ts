@@ -3,22 +3,26 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import packageJson from '../../package.json' with { type: 'json' };
+import { assertDocumented, describeResponses, tidyDocument } from './openapi-document.js';
 
 /**
  * OpenAPI 3.1 generated from the routes' zod schemas, served at `/openapi.json`, with the
  * reference UI at `/docs`. Registered before the routes so that it sees every one of them.
  */
 async function openapi(app: FastifyInstance) {
+  app.addHook('onRoute', assertDocumented);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: {
         title: 'Group telecom service simulation',
-        version: '1.0.0',
+        version: packageJson.version,
         description:
           'Enterprise mobile products of an operator group-customer business (集团客户): group VPN, switchboard, group ringback, conference bridge, billing. Errors are RFC 9457 problem+json.',
       },
-      servers: [],
+      // Relative: `/docs` tries requests against whichever host and port served it.
+      servers: [{ url: '/', description: 'This service' }],
       components: {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'Admin or partner API key' },
@@ -41,8 +45,12 @@ async function openapi(app: FastifyInstance) {
         { name: 'scenarios', description: 'QA scenario sandbox' },
       ],
     },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transform: (input) => {
+      const { schema, url } = jsonSchemaTransform(input);
+      const response = (schema as { response?: Record<string, unknown> } | undefined)?.response;
+      return { schema: response ? { ...schema, response: describeResponses(response) } : schema, url };
+    },
+    transformObject: (input) => tidyDocument(jsonSchemaTransformObject(input) as Record<string, unknown>),
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>

@@ -68,6 +68,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'listSubscriptions',
+        summary: "List the group's product subscriptions",
         params: GroupParams,
         response: { 200: z.object({ items: z.array(Subscription) }), ...problems(404) },
       },
@@ -97,6 +98,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'updateSubscription',
+        summary: 'Change a subscription (end date, quantity)',
         params: SubscriptionParams,
         body: SubscriptionInput.partial(),
         response: { 200: Subscription, ...problems(404, 422) },
@@ -112,6 +114,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'deleteSubscription',
+        summary: 'Delete a subscription',
         params: SubscriptionParams,
         response: { 204: NoContent, ...problems(404) },
       },

@@ -146,6 +146,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'getCall',
+        summary: 'Read a call with its events and allowed actions',
         params: CallParams,
         response: { 200: CallSchema, ...problems(404) },
       },

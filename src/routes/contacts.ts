@@ -78,6 +78,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'getGroupContact',
+        summary: 'Read an external contact of the group',
         params: GroupEntry,
         response: { 200: Contact, ...problems(404) },
       },
@@ -91,6 +92,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'updateGroupContact',
+        summary: 'Change an external contact of the group',
         params: GroupEntry,
         body: ContactInput.partial(),
         response: { 200: Contact, ...problems(404, 409, 422) },
@@ -105,6 +107,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'deleteGroupContact',
+        summary: 'Delete an external contact of the group',
         params: GroupEntry,
         response: { 204: NoContent, ...problems(404, 422) },
       },
@@ -139,6 +142,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'createPersonalContact',
+        summary: "Add a contact to a person's own address book",
         params: PersonalBook,
         body: ContactInput,
         response: { 201: Contact, ...problems(404, 409) },
@@ -154,6 +158,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'getPersonalContact',
+        summary: "Read a contact of a person's address book",
         params: PersonalEntry,
         response: { 200: Contact, ...problems(404) },
       },
@@ -168,6 +173,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'updatePersonalContact',
+        summary: "Change a contact of a person's address book",
         params: PersonalEntry,
         body: ContactInput.partial(),
         response: { 200: Contact, ...problems(404, 409) },
@@ -188,6 +194,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'deletePersonalContact',
+        summary: "Delete a contact of a person's address book",
         params: PersonalEntry,
         response: { 204: NoContent, ...problems(404) },
       },

@@ -77,6 +77,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['groups'],
         operationId: 'getGroup',
+        summary: 'Read a group customer',
         params: GroupParams,
         response: { 200: Group, ...problems(404) },
       },
@@ -90,6 +91,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['groups'],
         operationId: 'updateGroup',
+        summary: 'Change a group customer',
         params: GroupParams,
         body: GroupInput.partial(),
         response: { 200: Group, ...problems(404, 422) },

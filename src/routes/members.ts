@@ -49,6 +49,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['members'],
         operationId: 'createMember',
+        summary: 'Add a member to the group',
         params: GroupParams,
         body: MemberInput,
         response: { 201: Member, ...problems(404, 409, 422) },
@@ -84,6 +85,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['members'],
         operationId: 'getMember',
+        summary: 'Read a member',
         params: MemberParams,
         response: { 200: Member, ...problems(404) },
       },
@@ -97,6 +99,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['members'],
         operationId: 'updateMember',
+        summary: 'Change a member (also `shortCode`, or `null` to free it)',
         params: MemberParams,
         body: MemberPatch,
         response: { 200: Member, ...problems(404, 409, 422) },

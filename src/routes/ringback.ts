@@ -168,6 +168,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'listRingbackTones',
+        summary: "List the group's ringback tones",
         params: GroupParams,
         response: { 200: z.object({ items: z.array(Tone), nextCursor: z.null() }), ...problems(404) },
       },
@@ -196,6 +197,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'listRingbackPolicies',
+        summary: "List the group's ringback policies",
         params: GroupParams,
         response: { 200: z.object({ items: z.array(Policy), nextCursor: z.null() }), ...problems(404) },
       },
@@ -209,6 +211,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'createRingbackPolicy',
+        summary: 'Create a ringback policy',
         params: GroupParams,
         body: PolicyInput,
         response: { 201: Policy, ...problems(404, 422) },
@@ -224,6 +227,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'getRingbackPolicy',
+        summary: 'Read a ringback policy',
         params: PolicyParams,
         response: { 200: Policy, ...problems(404) },
       },
@@ -252,6 +256,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'deleteRingbackPolicy',
+        summary: 'Delete a ringback policy',
         params: PolicyParams,
         response: { 204: NoContent, ...problems(404) },
       },

@@ -59,7 +59,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/sim/clock',
     {
-      schema: { tags: ['system'], operationId: 'getClock', response: { 200: ClockState, ...problems() } },
+      schema: {
+        tags: ['system'],
+        operationId: 'getClock',
+        summary: 'Read the service clock',
+        response: { 200: ClockState, ...problems() },
+      },
     },
     async () => state(),
   );

@@ -219,6 +219,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'listSwitchboards',
+        summary: "List the group's switchboards",
         params: GroupParams,
         querystring: Pagination,
         response: { 200: listOf(Switchboard), ...problems(404) },
@@ -234,6 +235,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'getSwitchboard',
+        summary: 'Read a switchboard',
         params: SwitchboardParams,
         response: { 200: Switchboard, ...problems(404) },
       },
@@ -303,6 +305,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'deleteSwitchboardExtension',
+        summary: 'Free an extension',
         params: ExtensionParams,
         response: { 204: NoContent, ...problems(404) },
       },
@@ -340,6 +343,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'deleteSwitchboardOperator',
+        summary: 'Remove an operator from the desk',
         params: OperatorParams,
         response: { 204: NoContent, ...problems(404) },
       },

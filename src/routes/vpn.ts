@@ -52,7 +52,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/groups/:groupId/vpn',
     {
-      schema: { tags, operationId: 'getVpn', params: GroupParams, response: { 200: Vpn, ...problems(404) } },
+      schema: {
+        tags,
+        operationId: 'getVpn',
+        summary: "Read the group's VPN settings",
+        params: GroupParams,
+        response: { 200: Vpn, ...problems(404) },
+      },
     },
     async (request) => vpn.get(request.params.groupId),
   );
@@ -81,6 +87,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'listSubgroups',
+        summary: "List the group's sub-groups",
         params: GroupParams,
         response: { 200: z.object({ items: z.array(Subgroup), nextCursor: z.null() }), ...problems(404) },
       },
@@ -94,6 +101,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'createSubgroup',
+        summary: 'Create a sub-group with its own short code',
         params: GroupParams,
         body: SubgroupInput,
         response: { 201: Subgroup, ...problems(404, 409, 422) },
@@ -108,6 +116,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'getSubgroup',
+        summary: 'Read a sub-group',
         params: SubgroupParams,
         response: { 200: Subgroup, ...problems(404) },
       },
@@ -121,6 +130,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'updateSubgroup',
+        summary: 'Change a sub-group',
         params: SubgroupParams,
         body: SubgroupInput.partial(),
         response: { 200: Subgroup, ...problems(404, 409, 422) },
@@ -135,6 +145,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'deleteSubgroup',
+        summary: 'Delete a sub-group',
         params: SubgroupParams,
         response: { 204: NoContent, ...problems(404) },
       },
@@ -165,6 +176,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         operationId: 'removeSubgroupMember',
+        summary: 'Take a member out of a sub-group',
         params: LinkParams,
         response: { 200: Subgroup, ...problems(404) },
       },
