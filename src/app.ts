@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { nationalCalendarCoverage } from './domain/calendar/national-calendar.js';
 import authPlugin from './http/auth.js';
 import idempotencyPlugin from './http/idempotency.js';
+import { acceptEmptyJsonOnBodilessRoutes } from './http/json-body.js';
 import openapiPlugin from './http/openapi.js';
 import problemDetailsPlugin from './http/problem-details.js';
 import writeBatchPlugin from './http/write-batch.js';
@@ -21,6 +22,7 @@ import healthRoutes from './routes/health.js';
 import memberRoutes from './routes/members.js';
 import messageRoutes from './routes/messages.js';
 import ringbackRoutes from './routes/ringback.js';
+import rootRoutes from './routes/root.js';
 import routeRoutes from './routes/route.js';
 import scenarioRoutes from './routes/scenarios.js';
 import simRoutes from './routes/sim.js';
@@ -90,6 +92,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   }).withTypeProvider<ZodTypeProvider>();
   // JSON in, JSON out: a text/plain body is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
+  acceptEmptyJsonOnBodilessRoutes(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -132,6 +135,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(writeBatchPlugin, { batch });
   await app.register(idempotencyPlugin, { repo: services.idempotencyRepo, clock });
 
+  await app.register(rootRoutes);
   await app.register(healthRoutes);
   await app.register(apiKeyRoutes, { prefix: '/v1' });
   await app.register(groupRoutes, { prefix: '/v1' });

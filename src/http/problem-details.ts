@@ -31,7 +31,10 @@ export function sendProblem(
   return reply.code(status).type('application/problem+json').send(body);
 }
 
-function toProblem(error: FastifyError | AppError | Error): {
+function toProblem(
+  error: FastifyError | AppError | Error,
+  contentType: string | undefined,
+): {
   code: ErrorCode;
   detail: string;
   errors?: FieldIssue[];
@@ -47,6 +50,12 @@ function toProblem(error: FastifyError | AppError | Error): {
   }
   const fastifyCode = (error as FastifyError).code;
   const mapped = fastifyCode ? FASTIFY_CODES[fastifyCode] : undefined;
+  if (mapped === 'unsupported_media_type') {
+    return {
+      code: mapped,
+      detail: `${contentType ?? 'a body without a content type'} is not accepted: send application/json`,
+    };
+  }
   if (mapped) return { code: mapped, detail: error.message };
   const status = (error as FastifyError).statusCode;
   if (status === 400) return { code: 'malformed_body', detail: error.message };
@@ -63,7 +72,7 @@ async function problemDetails(app: FastifyInstance): Promise<void> {
       request.log.error({ err: error }, 'response did not match its schema');
       return sendProblem(reply, 'internal_error', 'the server failed to answer; the error is logged');
     }
-    const problem = toProblem(error);
+    const problem = toProblem(error, request.headers['content-type']);
     if (ERRORS[problem.code].status >= 500) request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, problem.code, problem.detail, problem.errors);
   });
