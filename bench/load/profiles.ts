@@ -26,6 +26,7 @@ import { makeBodies } from '../fixtures/route-bodies.js';
 import { type BenchData, generateBenchData, writeBenchData } from '../fixtures/seed-db.js';
 import { buildBaseline } from '../lib/baseline.js';
 import { httpRequest } from '../lib/http.js';
+import { PROFILE_FAMILIES } from './cli-args.js';
 import type { ClientSpec } from './client.js';
 import { driveLoad } from './drive.js';
 import type { LoadFlow } from './record-file.js';
@@ -45,6 +46,14 @@ export interface LoadProfileOptions {
   only: string[];
   progress: boolean;
   log?: (line: string) => void;
+}
+
+const FAMILY_TITLES: Record<string, string> = { sms: 'SMS' };
+
+/** Names the families that ran, not every one there is (--only, or one with nothing to send). */
+export function profilesTitle(cases: Pick<LoadCase, 'endpoint'>[]): string {
+  const ran = PROFILE_FAMILIES.filter((family) => cases.some((c) => c.endpoint === family));
+  return `Load profiles: ${ran.map((family) => FAMILY_TITLES[family] ?? family).join(', ')}`;
 }
 
 export const DEFAULT_LOAD_PROFILE_OPTIONS: LoadProfileOptions = {
@@ -244,7 +253,7 @@ export async function runLoadProfiles(partial: Partial<LoadProfileOptions> = {})
   const { log: _log, ...shown } = options;
   return {
     kind: 'load-profiles',
-    title: 'Load profiles: baseline, route, SMS, call, conference',
+    title: profilesTitle(cases),
     startedAt,
     node: process.version,
     machine: machine(),

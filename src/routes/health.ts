@@ -27,7 +27,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['system'],
         operationId: 'ready',
-        summary: 'The database answers',
+        summary: 'Ready: the directory is loaded (at start, before listening) and the database answers',
         security: [],
         response: { 200: z.object({ status: z.literal('ready') }), 503: Problem },
       },
