@@ -37,7 +37,7 @@ ${SETUP}steps:
       name: 'broken',
       file: 'scenarios/broken.yaml',
       passed: false,
-      error: 'invalid scenario:\nx.yaml:3:1 steps: Required',
+      error: 'invalid scenario:\nx.yaml:3:1 steps: Required\nx.yaml:1:1 name: Required',
       steps: [],
     };
     const xml = toJUnitXml(summarise([passing, failing, invalid], 100));
@@ -56,7 +56,8 @@ ${SETUP}steps:
     );
     expect(xml).toMatch(/name="2 GET \/v1\/groups" time="0">\s*<skipped\/>/);
     expect(xml).toContain(
-      '<error message="invalid scenario:" type="ScenarioError"><![CDATA[invalid scenario:\nx.yaml:3:1 steps: Required]]></error>',
+      // The message names the first reason, as CI systems show only the attribute.
+      '<error message="invalid scenario: x.yaml:3:1 steps: Required (and 1 more)" type="ScenarioError"><![CDATA[invalid scenario:\nx.yaml:3:1 steps: Required\nx.yaml:1:1 name: Required]]></error>',
     );
   });
 });

@@ -27,7 +27,7 @@ export function toJUnitXml(summary: RunSummary, name = 'scenarios'): string {
         .testCase()
         .className(className)
         .name('scenario')
-        .error(scenario.error.split('\n')[0], 'ScenarioError', scenario.error);
+        .error(errorMessage(scenario.error), 'ScenarioError', scenario.error);
     }
     for (const step of scenario.steps) {
       const test = suite
@@ -43,6 +43,16 @@ export function toJUnitXml(summary: RunSummary, name = 'scenarios'): string {
     }
   }
   return root.build();
+}
+
+/**
+ * The attribute CI systems show: an error whose first line only introduces a list
+ * (`invalid scenario:`) is summed up with its first reason and how many follow.
+ */
+function errorMessage(error: string): string {
+  const [first = '', ...rest] = error.split('\n').filter((line) => line.trim() !== '');
+  if (!first.endsWith(':') || rest.length === 0) return first;
+  return `${first} ${rest[0]}${rest.length > 1 ? ` (and ${rest.length - 1} more)` : ''}`;
 }
 
 const seconds = (ms: number) => Math.round(ms) / 1000;
