@@ -53,7 +53,9 @@ describe('the built server as a process', () => {
     expect(fetched.status).toBe(200);
     expect(((await fetched.json()) as { name: string }).name).toBe('河北测试集团');
     expect(await stop(second)).toBe(0);
-  });
+    // Two start-ups of the built server: beside the suite's other processes on 2 cores, more
+    // than the default 20 s can pass.
+  }, 60_000);
 
   it('refuses to start on an invalid variable, naming it', async () => {
     await expect(start({ CLOCK: 'sundial' })).rejects.toThrow(/CLOCK/);
