@@ -48,20 +48,28 @@ export function inProcessTarget(buildApp: BuildApp, overrides: Partial<Config> =
         clock: simulatedClock(startMs),
         logger: false,
       });
-      const headers = { authorization: `Bearer ${key}` };
-      return {
-        async request(method, path, body) {
-          const res = await app.inject({
-            method,
-            url: path,
-            headers,
-            ...(body === undefined ? {} : { payload: body as object }),
-          });
-          return { status: res.statusCode, body: parseBody(res.body, res.headers['content-type']) };
-        },
-        close: () => app.close(),
-      };
+      return injectTransport(app, key);
     },
+  };
+}
+
+/**
+ * Requests injected into an app that is already built (no port), with an API key; closing the
+ * transport closes the app.
+ */
+export function injectTransport(app: FastifyInstance, apiKey: string): Transport {
+  const headers = { authorization: `Bearer ${apiKey}` };
+  return {
+    async request(method, path, body) {
+      const res = await app.inject({
+        method,
+        url: path,
+        headers,
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
+      return { status: res.statusCode, body: parseBody(res.body, res.headers['content-type']) };
+    },
+    close: () => app.close(),
   };
 }
 
