@@ -31,14 +31,6 @@ export function hides(reader: Reader, groupId: string | null | undefined): boole
   return reader.kind !== 'admin' && groupId != null && !reader.canSee(groupId);
 }
 
-/** A party as this reader sees it: all of it, or its number only. */
-export function partyFor<P extends { msisdn: string; groupId?: string | undefined }>(
-  reader: Reader,
-  party: P,
-): P | { msisdn: string } {
-  return hides(reader, party.groupId) ? { msisdn: party.msisdn } : party;
-}
-
 /** What a neutral explanation may name: the numbers of the route, never whose they are. */
 export interface RouteFacts {
   reason: RouteReason;
@@ -73,20 +65,16 @@ export function neutralExplanation(facts: RouteFacts): string {
 }
 
 /**
- * A routing decision as this reader sees it. `callerGroupId` is the caller's group (null when
- * the caller is no member). The decision itself is shared and frozen in parts: a redacted one
- * is a shallow copy.
+ * A routing decision with the hidden sides redacted (the routing service knows which: it has
+ * looked the caller up for the scope check). The decision itself is shared and frozen in
+ * parts: a redacted one is a shallow copy.
  */
-export function decisionFor(
-  reader: Reader,
+export function redactDecision(
   decision: RouteDecision,
-  callerGroupId: string | null,
+  callerHidden: boolean,
+  calleeHidden: boolean,
 ): RouteDecision {
-  if (reader.kind === 'admin') return decision;
   const target = decision.target;
-  const calleeHidden = target !== null && hides(reader, target.groupId);
-  const callerHidden = hides(reader, callerGroupId);
-  if (!calleeHidden && !callerHidden) return decision;
   const seen: RouteDecision = {
     ...decision,
     explanation: neutralExplanation({
@@ -101,7 +89,7 @@ export function decisionFor(
   // A switchboard is its group's: the called one on a pilot, the caller's on the outbound prefix.
   const switchboardHidden = decision.callType === 'switchboard_outbound' ? callerHidden : calleeHidden;
   if (switchboardHidden) delete seen.switchboardId;
-  if (calleeHidden) {
+  if (calleeHidden && target !== null) {
     seen.target = { msisdn: target.msisdn };
     seen.ringback = null;
   }

@@ -9,7 +9,7 @@ import {
 } from '../engines/vpn/index.js';
 import { AppError } from '../http/error-catalogue.js';
 import type { Principal } from './api-keys.js';
-import { decisionFor } from './redaction.js';
+import { hides, redactDecision } from './redaction.js';
 import type { TariffService } from './tariffs.js';
 
 export type RingbackResolver = NonNullable<RouteContext['resolveRingback']>;
@@ -36,12 +36,13 @@ export function createRoutingService(deps: {
     }
     return lastContext;
   };
+  /** A partner acts where the caller or a called party is in its groups (else a 403). */
   const assertScope = (
     principal: Principal,
     decision: Pick<RouteDecision, 'target' | 'recipients'>,
-    callerGroupId: string | null,
+    callerSeen: boolean,
   ): void => {
-    if (callerGroupId !== null && principal.canSee(callerGroupId)) return;
+    if (callerSeen) return;
     const calleeGroup = decision.target?.groupId;
     if (calleeGroup && principal.canSee(calleeGroup)) return;
     for (const recipient of decision.recipients ?? []) {
@@ -53,6 +54,8 @@ export function createRoutingService(deps: {
       'neither the caller nor the called party belongs to a group of this API key',
     );
   };
+  const callerGroupOf = (decision: Pick<RouteDecision, 'from'>) =>
+    directory.membersByMsisdn.get(decision.from)?.groupId ?? null;
 
   return {
     decide(request: RouteRequest): RouteDecision {
@@ -71,15 +74,19 @@ export function createRoutingService(deps: {
      */
     answerFor(principal: Principal, decision: RouteDecision): RouteDecision {
       if (principal.kind === 'admin') return decision;
-      const callerGroupId = directory.membersByMsisdn.get(decision.from)?.groupId ?? null;
-      assertScope(principal, decision, callerGroupId);
-      return decisionFor(principal, decision, callerGroupId);
+      const callerGroupId = callerGroupOf(decision);
+      const callerSeen = callerGroupId !== null && principal.canSee(callerGroupId);
+      assertScope(principal, decision, callerSeen);
+      const callerHidden = callerGroupId !== null && !callerSeen;
+      const calleeHidden = hides(principal, decision.target?.groupId);
+      return callerHidden || calleeHidden ? redactDecision(decision, callerHidden, calleeHidden) : decision;
     },
 
     /** The scope check of `answerFor` alone, for requests that answer with something else (a call). */
     assertActs(principal: Principal, decision: Pick<RouteDecision, 'from' | 'target' | 'recipients'>): void {
       if (principal.kind === 'admin') return;
-      assertScope(principal, decision, directory.membersByMsisdn.get(decision.from)?.groupId ?? null);
+      const callerGroupId = callerGroupOf(decision);
+      assertScope(principal, decision, callerGroupId !== null && principal.canSee(callerGroupId));
     },
   };
 }
