@@ -49,6 +49,8 @@ export interface TenantA {
   groupContactId: string;
   personalContactId: string;
   subscriptionId: string;
+  /** A partner key of A's group. */
+  keyId: string;
   /** A conference among A's members only. */
   conference: { id: string; pin: string; participantId: string; callId: string };
   /** A call among A's members only. */
@@ -189,6 +191,10 @@ export async function tenantA(t: TestApp): Promise<TenantA> {
     }),
   );
 
+  const key = await ok(
+    t.call({ method: 'POST', url: '/v1/api-keys', payload: { name: keep('甲方接口'), groupIds: [groupId] } }),
+  );
+
   const conference = await ok(
     t.call({
       method: 'POST',
@@ -205,6 +211,8 @@ export async function tenantA(t: TestApp): Promise<TenantA> {
     groupContact.id,
     personalContact.id,
     subscription.id,
+    key.id,
+    key.key,
     conference.id,
     ...(conference.participants as Array<{ id: string; callId: string }>).flatMap((p) => [p.id, p.callId]),
     call.id,
@@ -225,6 +233,7 @@ export async function tenantA(t: TestApp): Promise<TenantA> {
     groupContactId: groupContact.id as string,
     personalContactId: personalContact.id as string,
     subscriptionId: subscription.id as string,
+    keyId: key.id as string,
     conference: {
       id: conference.id as string,
       pin: conference.pin as string,
