@@ -117,7 +117,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { from, to, at, location } = request.body;
       const call = calls.create({ from, to, atMs: at, location }, request.principal);
-      return reply.code(201).send(callView(call));
+      return reply.code(201).send(callView(call, request.principal));
     },
   );
 
@@ -136,7 +136,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const body = request.body;
-      return callView(calls.act(request.params.callId, callInputOf(body), body.at, request.principal));
+      const principal = request.principal;
+      return callView(calls.act(request.params.callId, callInputOf(body), body.at, principal), principal);
     },
   );
 
@@ -151,7 +152,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: CallSchema, ...problems(404) },
       },
     },
-    async (request) => callView(calls.get(request.params.callId, request.principal)),
+    async (request) => callView(calls.get(request.params.callId, request.principal), request.principal),
   );
 
   app.get(
@@ -199,7 +200,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const switchboard = directory.switchboardsById.get(switchboardId)!;
       return {
         switchboardId,
-        items: calls.queueOf(switchboardId).map(callView),
+        items: calls.queueOf(switchboardId).map((call) => callView(call, request.principal)),
         operators: [...switchboard.operators].map(([memberId, status]) => ({
           memberId,
           name: directory.membersById.get(memberId)?.name ?? '',

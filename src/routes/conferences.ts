@@ -121,7 +121,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { startAt, ...rest } = request.body;
       const conference = conferences.create({ ...rest, startAtMs: startAt }, request.principal);
-      return reply.code(201).send(conferenceView(conference));
+      return reply.code(201).send(conferenceView(conference, request.principal));
     },
   );
 
@@ -168,7 +168,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { state, groupId, limit, cursor } = request.query;
       const page = conferences.list({ state, groupId }, { limit, cursor }, request.principal);
-      return { items: page.items.map(conferenceView), nextCursor: page.nextCursor };
+      return {
+        items: page.items.map((c) => conferenceView(c, request.principal)),
+        nextCursor: page.nextCursor,
+      };
     },
   );
 
@@ -184,7 +187,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ConferenceSchema, ...problems(404) },
       },
     },
-    async (request) => conferenceView(conferences.get(request.params.conferenceId, request.principal)),
+    async (request) =>
+      conferenceView(conferences.get(request.params.conferenceId, request.principal), request.principal),
   );
 
   app.patch(
@@ -201,7 +205,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) =>
-      conferenceView(conferences.update(request.params.conferenceId, request.body, request.principal)),
+      conferenceView(
+        conferences.update(request.params.conferenceId, request.body, request.principal),
+        request.principal,
+      ),
   );
 
   app.post(
@@ -224,7 +231,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         request.body,
         request.principal,
       );
-      return reply.code(201).send(participantView(participant));
+      return reply.code(201).send(participantView(participant, request.principal));
     },
   );
 
@@ -245,6 +252,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const { conferenceId, participantId } = request.params;
       return participantView(
         conferences.setMuted(conferenceId, participantId, request.body.muted, request.principal),
+        request.principal,
       );
     },
   );
@@ -264,7 +272,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { conferenceId, participantId } = request.params;
-      return participantView(conferences.kick(conferenceId, participantId, request.principal));
+      return participantView(
+        conferences.kick(conferenceId, participantId, request.principal),
+        request.principal,
+      );
     },
   );
 
@@ -283,7 +294,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) =>
-      conferenceView(conferences.act(request.params.conferenceId, request.body.action, request.principal)),
+      conferenceView(
+        conferences.act(request.params.conferenceId, request.body.action, request.principal),
+        request.principal,
+      ),
   );
 
   app.get(

@@ -59,6 +59,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       return messages.list(
         { to, from, scope: principal.kind === 'partner' ? principal.groupIds : null },
         page,
+        principal,
       );
     },
   );

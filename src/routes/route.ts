@@ -94,9 +94,8 @@ export function routeHandler({ routing, clock }: Pick<Services, 'routing' | 'clo
       atMs: body.at ?? clock.now(),
       location: body.location,
     });
-    routing.assertActs(request.principal, decision);
     // The engine's answer is deeply readonly; the response schema shapes it on the way out.
-    reply.send(decision as never);
+    reply.send(routing.answerFor(request.principal, decision) as never);
   };
 }
 

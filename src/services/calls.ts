@@ -26,6 +26,7 @@ import { type Clock, isSimulated } from '../sim/clock.js';
 import type { CallRepo, CdrRow } from '../store/call-repo.js';
 import { type PageRequest, toPage } from '../store/pagination.js';
 import type { Principal } from './api-keys.js';
+import { callEventFor, hides, type Reader } from './redaction.js';
 import type { RingbackResolver, RoutingService } from './routing.js';
 import type { SimSubscriberService } from './sim-subscribers.js';
 import { iso } from './views.js';
@@ -280,7 +281,7 @@ export function createCallService(deps: {
     ) {
       if (filter.groupId !== undefined && !principal.canSee(filter.groupId)) throw notFound('group');
       const scope = principal.kind === 'admin' ? null : principal.groupIds;
-      return toPage(repo.list({ ...filter, scope }, page), page.limit, callView);
+      return toPage(repo.list({ ...filter, scope }, page), page.limit, (call) => callView(call, principal));
     },
 
     attachConferenceBridge(conferences: ConferenceBridge): void {
@@ -332,7 +333,13 @@ export function createCallService(deps: {
 
 export type CallService = ReturnType<typeof createCallService>;
 
-export function callView(call: Call) {
+/** A call as `reader` sees it: another tenant's party as its number only (see redaction.ts). */
+export function callView(call: Call, reader: Reader) {
+  const callerHidden = hides(reader, call.callerGroupId);
+  const calleeHidden = hides(reader, call.calleeGroupId);
+  const redacted = callerHidden || calleeHidden;
+  // A switchboard is its group's: the called one inbound, the caller's on the outbound prefix.
+  const switchboardHidden = call.callType === 'switchboard_outbound' ? callerHidden : calleeHidden;
   return {
     id: call.id,
     state: call.state,
@@ -340,11 +347,11 @@ export function callView(call: Call) {
     from: call.from,
     to: call.to,
     presentedCallerId: call.presentedCallerId,
-    target: call.target,
-    ...(call.switchboardId === undefined ? {} : { switchboardId: call.switchboardId }),
+    target: call.target === null || !calleeHidden ? call.target : { msisdn: call.target.msisdn },
+    ...(call.switchboardId === undefined || switchboardHidden ? {} : { switchboardId: call.switchboardId }),
     ...(call.conferenceId === undefined ? {} : { conferenceId: call.conferenceId }),
     ...(call.participantId === undefined ? {} : { participantId: call.participantId }),
-    events: call.events,
+    events: redacted ? eventsFor(call, calleeHidden) : call.events,
     ...(call.cdrId === undefined ? {} : { cdrId: call.cdrId }),
     startedAt: iso(call.startedAtMs),
     answeredAt: call.answeredAtMs === null ? null : iso(call.answeredAtMs),
@@ -353,13 +360,25 @@ export function callView(call: Call) {
   };
 }
 
+function eventsFor(call: Call, calleeHidden: boolean) {
+  const facts = {
+    from: call.from,
+    to: call.to,
+    targetMsisdn: call.target?.msisdn ?? null,
+    presentedCallerId: call.presentedCallerId,
+    service: 'voice' as const,
+  };
+  return call.events.map((event) => callEventFor(event, facts, calleeHidden));
+}
+
 export type CallView = ReturnType<typeof callView>;
 
-export function cdrView(row: CdrRow) {
+/** A CDR as `reader` sees it: a partner lists its own groups' CDRs, so this only guards. */
+export function cdrView(row: CdrRow, reader: Reader) {
   return {
     id: row.id,
     callId: row.callId,
-    groupId: row.groupId,
+    groupId: hides(reader, row.groupId) ? null : row.groupId,
     callType: row.callType,
     from: row.from,
     to: row.to,

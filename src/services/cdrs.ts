@@ -37,7 +37,9 @@ export function createCdrService(deps: { repo: CdrRepo }) {
 
   return {
     list(filter: Omit<CdrFilter, 'scope'>, page: PageRequest, principal: Principal) {
-      return toPage(deps.repo.list(scoped(filter, principal), page), page.limit, cdrView);
+      return toPage(deps.repo.list(scoped(filter, principal), page), page.limit, (row) =>
+        cdrView(row, principal),
+      );
     },
 
     /** All matching CDRs as CSV text chunks (header first), for a streamed export. */
@@ -49,7 +51,7 @@ export function createCdrService(deps: { repo: CdrRepo }) {
         for (const rows of repo.each(where)) {
           let chunk = '';
           for (const row of rows) {
-            const view = cdrView(row);
+            const view = cdrView(row, principal);
             chunk += `${CSV_COLUMNS.map((c) => csvField(view[c])).join(',')}\r\n`;
           }
           yield chunk;

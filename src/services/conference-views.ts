@@ -5,16 +5,22 @@ import {
   minutesOf,
   type Participant,
 } from '../engines/conference/index.js';
+import { hides, type Reader } from './redaction.js';
 import { iso } from './views.js';
 
-/** What the API shows of conferences and their participants (times in ISO 8601). */
+/**
+ * What the API shows of conferences and their participants (times in ISO 8601), to `reader`:
+ * another tenant's participant as its number only, another tenant's group as null (see
+ * redaction.ts). Title and PIN show: the invitation SMS tells every invitee both.
+ */
 
-export function participantView(p: Participant) {
+export function participantView(p: Participant, reader: Reader) {
+  const hidden = hides(reader, p.groupId);
   return {
     id: p.id,
     msisdn: p.msisdn,
-    memberId: p.memberId,
-    name: p.name,
+    memberId: hidden ? null : p.memberId,
+    name: hidden ? null : p.name,
     role: p.role,
     state: p.state,
     muted: p.muted,
@@ -33,11 +39,11 @@ export function participantView(p: Participant) {
 
 export type ParticipantView = ReturnType<typeof participantView>;
 
-export function conferenceView(c: Conference) {
+export function conferenceView(c: Conference, reader: Reader) {
   const endsAtMs = dueAtMs(c) !== null && c.state === 'active' ? dueAtMs(c) : null;
   return {
     id: c.id,
-    groupId: c.groupId,
+    groupId: hides(reader, c.groupId) ? null : c.groupId,
     title: c.title,
     state: c.state,
     accessNumber: c.accessNumber,
@@ -53,7 +59,7 @@ export function conferenceView(c: Conference) {
     endsAt: endsAtMs === null ? null : iso(endsAtMs),
     endedAt: c.endedAtMs === null ? null : iso(c.endedAtMs),
     endCause: c.endCause,
-    participants: c.participants.map(participantView),
+    participants: c.participants.map((p) => participantView(p, reader)),
     ...(c.state === 'ended'
       ? { participantMinutes: c.participantMinutes ?? 0, chargeFen: c.chargeFen ?? 0 }
       : {}),

@@ -69,9 +69,9 @@ export function createMemberService(deps: {
       ]);
     }
     // A pilot number answers with its switchboard: a member holding it would never be reached.
-    const switchboard = dir.switchboardsByPilot.get(msisdn);
-    if (switchboard !== undefined) {
-      throw new AppError('msisdn_taken', `${msisdn} is the pilot number of switchboard ${switchboard.id}`, [
+    // A conflict says what holds the number, never whose (it may be another tenant's).
+    if (dir.switchboardsByPilot.has(msisdn)) {
+      throw new AppError('msisdn_taken', `${msisdn} is the pilot number of a switchboard`, [
         { path: 'body.msisdn', message: 'a switchboard pilot number' },
       ]);
     }

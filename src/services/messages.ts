@@ -5,6 +5,7 @@ import type { Clock } from '../sim/clock.js';
 import type { MessageFilter, MessageRepo, MessageRow, RecipientRow } from '../store/message-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
 import type { Principal } from './api-keys.js';
+import { hides, type Reader } from './redaction.js';
 import type { RoutingService } from './routing.js';
 
 export interface SendInput {
@@ -22,18 +23,25 @@ export interface SendInput {
  */
 export function createMessageService(deps: {
   repo: MessageRepo;
-  routing: Pick<RoutingService, 'decide' | 'assertActs'>;
+  routing: Pick<RoutingService, 'decide' | 'answerFor'>;
   directory: Directory;
   clock: Clock;
 }) {
   const { repo, directory } = deps;
 
-  /** The view maker of `rows`, with their recipients (read in one query unless given). */
-  const views = (rows: MessageRow[], given?: RecipientRow[]) => {
+  /**
+   * The view maker of `rows` for `reader`, with their recipients (read in one query unless
+   * given): another tenant's recipient shows its number only (see redaction.ts).
+   */
+  const views = (reader: Reader, rows: MessageRow[], given?: RecipientRow[]) => {
     const recipients = new Map<string, Array<{ msisdn: string; memberId?: string }>>();
     for (const r of given ?? repo.recipientsOf(rows.map((row) => row.id))) {
       const list = recipients.get(r.messageId) ?? [];
-      list.push(r.memberId ? { msisdn: r.msisdn, memberId: r.memberId } : { msisdn: r.msisdn });
+      list.push(
+        r.memberId && !hides(reader, r.groupId)
+          ? { msisdn: r.msisdn, memberId: r.memberId }
+          : { msisdn: r.msisdn },
+      );
       recipients.set(r.messageId, list);
     }
     return (row: MessageRow) => ({
@@ -48,19 +56,20 @@ export function createMessageService(deps: {
     });
   };
 
-  const store = (row: MessageRow, recipients: RecipientRow[]) => {
+  const store = (reader: Reader, row: MessageRow, recipients: RecipientRow[]) => {
     repo.insert(row, recipients);
-    return views([row], recipients)(row);
+    return views(reader, [row], recipients)(row);
   };
 
   return {
     send(principal: Principal, input: SendInput) {
       const atMs = input.atMs ?? deps.clock.now();
       const decision = deps.routing.decide({ from: input.from, to: input.to, service: 'sms', atMs });
-      deps.routing.assertActs(principal, decision);
+      // The refusal's detail is the explanation as this key may read it.
+      const seen = deps.routing.answerFor(principal, decision);
       if (decision.decision === 'reject' || decision.decision === 'emergency') {
         const reason = decision.decision === 'emergency' ? 'emergency_number' : decision.reason;
-        throw new AppError('sms_unroutable', `${reason}: ${decision.explanation}`, [
+        throw new AppError('sms_unroutable', `${reason}: ${seen.explanation}`, [
           { path: decision.reason === 'caller_suspended' ? 'body.from' : 'body.to', message: reason },
         ]);
       }
@@ -76,6 +85,7 @@ export function createMessageService(deps: {
       }));
       const sender = directory.membersByMsisdn.get(input.from);
       return store(
+        principal,
         {
           id,
           fromNumber: input.from,
@@ -91,10 +101,10 @@ export function createMessageService(deps: {
     },
 
     /** A platform notice (e.g. a conference's access number and PIN) to one number. */
-    notify(input: { from: string; to: string; text: string; atMs: number; groupId: string | null }) {
+    notify(input: { from: string; to: string; text: string; atMs: number; groupId: string | null }): void {
       const id = newId('msg');
       const member = directory.membersByMsisdn.get(input.to);
-      return store(
+      repo.insert(
         {
           id,
           fromNumber: input.from,
@@ -109,9 +119,13 @@ export function createMessageService(deps: {
       );
     },
 
-    list(filter: MessageFilter, page: PageRequest): Page<ReturnType<ReturnType<typeof views>>> {
+    list(
+      filter: MessageFilter,
+      page: PageRequest,
+      reader: Reader,
+    ): Page<ReturnType<ReturnType<typeof views>>> {
       const rows = repo.list(filter, page);
-      return toPage(rows, page.limit, views(rows.slice(0, page.limit)));
+      return toPage(rows, page.limit, views(reader, rows.slice(0, page.limit)));
     },
   };
 }

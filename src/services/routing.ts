@@ -9,6 +9,7 @@ import {
 } from '../engines/vpn/index.js';
 import { AppError } from '../http/error-catalogue.js';
 import type { Principal } from './api-keys.js';
+import { hides, redactDecision } from './redaction.js';
 import type { TariffService } from './tariffs.js';
 
 export type RingbackResolver = NonNullable<RouteContext['resolveRingback']>;
@@ -35,6 +36,27 @@ export function createRoutingService(deps: {
     }
     return lastContext;
   };
+  /** A partner acts where the caller or a called party is in its groups (else a 403). */
+  const assertScope = (
+    principal: Principal,
+    decision: Pick<RouteDecision, 'target' | 'recipients'>,
+    callerSeen: boolean,
+  ): void => {
+    if (callerSeen) return;
+    const calleeGroup = decision.target?.groupId;
+    if (calleeGroup && principal.canSee(calleeGroup)) return;
+    for (const recipient of decision.recipients ?? []) {
+      const member = directory.membersById.get(recipient.memberId);
+      if (member && principal.canSee(member.groupId)) return;
+    }
+    throw new AppError(
+      'out_of_scope',
+      'neither the caller nor the called party belongs to a group of this API key',
+    );
+  };
+  const callerGroupOf = (decision: Pick<RouteDecision, 'from'>) =>
+    directory.membersByMsisdn.get(decision.from)?.groupId ?? null;
+
   return {
     decide(request: RouteRequest): RouteDecision {
       // Emergency numbers route whatever the time, even before the first tariff (they are free).
@@ -45,23 +67,26 @@ export function createRoutingService(deps: {
     },
 
     /**
-     * A partner acts only where the caller or the called party belongs to one of its groups;
-     * anything else is a 403 (a new request, so there is nothing to hide behind a 404).
+     * The decision as this key may read it, after the scope check: a partner acts only where
+     * the caller or the called party belongs to one of its groups (else a 403), and sees
+     * another tenant's party as its number only (redaction.ts). The admin key costs one
+     * comparison; a partner's own traffic two set reads.
      */
+    answerFor(principal: Principal, decision: RouteDecision): RouteDecision {
+      if (principal.kind === 'admin') return decision;
+      const callerGroupId = callerGroupOf(decision);
+      const callerSeen = callerGroupId !== null && principal.canSee(callerGroupId);
+      assertScope(principal, decision, callerSeen);
+      const callerHidden = callerGroupId !== null && !callerSeen;
+      const calleeHidden = hides(principal, decision.target?.groupId);
+      return callerHidden || calleeHidden ? redactDecision(decision, callerHidden, calleeHidden) : decision;
+    },
+
+    /** The scope check of `answerFor` alone, for requests that answer with something else (a call). */
     assertActs(principal: Principal, decision: Pick<RouteDecision, 'from' | 'target' | 'recipients'>): void {
       if (principal.kind === 'admin') return;
-      const caller = directory.membersByMsisdn.get(decision.from);
-      if (caller && principal.canSee(caller.groupId)) return;
-      const calleeGroup = decision.target?.groupId;
-      if (calleeGroup && principal.canSee(calleeGroup)) return;
-      for (const recipient of decision.recipients ?? []) {
-        const member = directory.membersById.get(recipient.memberId);
-        if (member && principal.canSee(member.groupId)) return;
-      }
-      throw new AppError(
-        'out_of_scope',
-        'neither the caller nor the called party belongs to a group of this API key',
-      );
+      const callerGroupId = callerGroupOf(decision);
+      assertScope(principal, decision, callerGroupId !== null && principal.canSee(callerGroupId));
     },
   };
 }

@@ -134,11 +134,14 @@ export function createSwitchboardService(deps: {
       { path: 'body.pilotNumber', message: `already ${what}` },
     ]);
 
-  /** A pilot must reach the switchboard: no other pilot, member or the conference bridge has it. */
+  /**
+   * A pilot must reach the switchboard: no other pilot, member or the conference bridge has it.
+   * The conflict says what holds the number, never whose: it may be another tenant's.
+   */
   const assertPilotFree = (pilot: string, switchboardId?: string) => {
     const holder = dir.switchboardsByPilot.get(pilot);
     if (holder !== undefined && holder.id !== switchboardId) {
-      throw pilotTaken(pilot, `the pilot number of switchboard ${holder.id}`);
+      throw pilotTaken(pilot, 'the pilot number of a switchboard');
     }
     if (dir.membersByMsisdn.has(pilot)) throw pilotTaken(pilot, "a member's MSISDN");
     const access = dir.conferenceAccessNumber;

@@ -344,7 +344,7 @@ function operatorTransfer(draft: Draft, input: CallInput, env: CallEnvironment):
       return {
         ok: false,
         code: 'transfer_target_invalid',
-        detail: `switchboard ${switchboard.id} has no extension ${target.extension}`,
+        detail: `the switchboard has no extension ${target.extension}`,
         path,
       };
     }
@@ -357,12 +357,15 @@ function operatorTransfer(draft: Draft, input: CallInput, env: CallEnvironment):
     return {
       ok: false,
       code: 'transfer_target_invalid',
-      detail: `member ${memberId} is not in the switchboard's group ${switchboard.groupId}`,
+      detail: `member ${memberId} is not in the switchboard's group`,
       path,
     };
   }
   if (member.status === 'suspended') {
-    return { ok: false, code: 'transfer_target_invalid', detail: `member ${member.id} is suspended`, path };
+    // Named as the request named it: an extension's member id is the switchboard's tenant's.
+    const named =
+      'extension' in target ? `the member at extension ${target.extension}` : `member ${member.id}`;
+    return { ok: false, code: 'transfer_target_invalid', detail: `${named} is suspended`, path };
   }
   call.queuedAtMs = null;
   draft.event('transferred', {
