@@ -122,7 +122,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
               .default(0)
               .meta({ description: 'How long the old secret keeps working (wall clock); default 0' }),
           })
-          .default({ graceSeconds: 0 }),
+          .nullish()
+          .meta({ description: 'Optional: without a body, no grace' }),
         response: {
           200: z.object({
             id: z.string(),
@@ -137,7 +138,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => apiKeys.rotate(request.params.keyId, request.body.graceSeconds),
+    async (request) => apiKeys.rotate(request.params.keyId, request.body?.graceSeconds ?? 0),
   );
 };
 
