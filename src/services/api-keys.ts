@@ -1,9 +1,12 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { KeyHashScheme } from '../../db/schema.js';
 import { newId } from '../domain/ids.js';
 import { AppError } from '../http/error-catalogue.js';
 import type { ApiKeyRepo, ApiKeyRow, StoredSecret } from '../store/api-key-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
+import { type ApiKeyView, hashKey, keyHasher, toApiKeyView } from './api-key-secrets.js';
+
+export type { ApiKeyView } from './api-key-secrets.js';
 
 interface PrincipalBase {
   /** Requests a second this key may send (per node); absent: unthrottled. */
@@ -14,29 +17,10 @@ export type Principal =
   | (PrincipalBase & { kind: 'admin'; id: 'admin' })
   | (PrincipalBase & { kind: 'partner'; id: string; groupIds: ReadonlySet<string> });
 
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  groupIds: string[];
-  /** The key's first characters; null for a key issued before prefixes were kept, until its first use. */
-  prefix: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt?: string;
-  expiresAt?: string;
-  rateLimitPerSecond: number;
-}
-
-/** The legacy digest (SHA-256, unkeyed) of keys issued before the keyed hash. */
-export function hashKey(key: string): Buffer {
-  return createHash('sha256').update(key).digest();
-}
-
 /** How many keys that authenticated are remembered by their raw text (see `authenticate`). */
 export const TOKEN_CACHE_LIMIT = 10_000;
 /** How often the times keys were last used are written (and at close). */
 export const USAGE_FLUSH_MS = 5_000;
-const PREFIX_LENGTH = 'sk_'.length + 4;
 const NEVER = Number.POSITIVE_INFINITY;
 
 /** A secret that authenticates a principal until `validUntil` (wall clock, ms). */
@@ -52,8 +36,6 @@ interface KeyEntry {
   usage: Credential['usage'];
   indexed: [KeyHashScheme, string][];
 }
-
-const iso = (ms: number | null | undefined) => (ms == null ? undefined : new Date(ms).toISOString());
 
 /**
  * API keys. Keys are stored as HMAC-SHA256 digests keyed with the server's secret (a stolen
@@ -83,7 +65,7 @@ export function createApiKeyService(deps: {
   groupExists: (groupId: string) => boolean;
 }) {
   const { repo, now } = deps;
-  const keyed = (key: string) => createHmac('sha256', deps.hmacSecret).update(key).digest();
+  const { keyed, storedAs, newSecret } = keyHasher(deps.hmacSecret);
   const adminDigest = keyed(deps.adminKey);
   const admin: Credential = {
     principal: {
@@ -156,11 +138,7 @@ export function createApiKeyService(deps: {
     const stored = legacy && keys.get(legacy.principal.id)?.row;
     // A legacy current secret, just shown to us: store its keyed digest from now on.
     if (stored && stored.hashScheme === 'sha256' && stored.keyHash === legacyDigest.toString('hex')) {
-      const next = {
-        keyHash: digest.toString('hex'),
-        hashScheme: 'hmac-sha256' as const,
-        prefix: key.slice(0, PREFIX_LENGTH),
-      };
+      const next = storedAs(key, digest);
       repo.rehash(stored.id, next);
       index({ ...stored, ...next });
       return lookup('hmac-sha256', digest);
@@ -168,31 +146,9 @@ export function createApiKeyService(deps: {
     return legacy;
   };
 
-  const newSecret = () => {
-    const key = `sk_${randomBytes(24).toString('base64url')}`;
-    return {
-      key,
-      keyHash: keyed(key).toString('hex'),
-      hashScheme: 'hmac-sha256' as const,
-      prefix: key.slice(0, PREFIX_LENGTH),
-    };
-  };
-
   const view = ({ row, usage }: Pick<KeyEntry, 'row' | 'usage'>): ApiKeyView => {
     const lastUsedAt = Math.max(row.lastUsedAt ?? 0, usage.lastUsedAt ?? 0);
-    const revokedAt = iso(row.revokedAt);
-    const expiresAt = iso(row.expiresAt);
-    return {
-      id: row.id,
-      name: row.name,
-      groupIds: row.groupIds,
-      prefix: row.prefix,
-      createdAt: new Date(row.createdAt).toISOString(),
-      lastUsedAt: lastUsedAt === 0 ? null : new Date(lastUsedAt).toISOString(),
-      ...(revokedAt ? { revokedAt } : {}),
-      ...(expiresAt ? { expiresAt } : {}),
-      rateLimitPerSecond: row.rateLimitPerSecond ?? deps.defaultRateLimitPerSecond,
-    };
+    return toApiKeyView(row, lastUsedAt === 0 ? null : lastUsedAt, deps.defaultRateLimitPerSecond);
   };
   const existing = (id: string) => {
     const key = keys.get(id);
@@ -321,7 +277,11 @@ export function createApiKeyService(deps: {
       const { key, ...next } = newSecret();
       const previous =
         graceSeconds > 0
-          ? { keyHash: row.keyHash, hashScheme: row.hashScheme, validUntil: at + graceSeconds * 1000 }
+          ? {
+              keyHash: row.keyHash,
+              hashScheme: row.hashScheme,
+              validUntil: Math.min(at + graceSeconds * 1000, row.expiresAt ?? NEVER),
+            }
           : null;
       repo.rotate(id, next, previous);
       index({
@@ -331,7 +291,12 @@ export function createApiKeyService(deps: {
         previousHashScheme: previous?.hashScheme ?? null,
         previousValidUntil: previous?.validUntil ?? null,
       });
-      return { id, key, prefix: next.prefix, previousValidUntil: iso(previous?.validUntil) ?? null };
+      return {
+        id,
+        key,
+        prefix: next.prefix,
+        previousValidUntil: previous ? new Date(previous.validUntil).toISOString() : null,
+      };
     },
 
     /** Writes the pending last-use times and stops the periodic flush (app close). */

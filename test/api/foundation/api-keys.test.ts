@@ -82,7 +82,7 @@ describe('listing and reading keys', () => {
     expect(missing.json().code).toBe('not_found');
   });
 
-  it('writes when keys were last used without a write per request, and keeps it across a restart', async () => {
+  it('keeps when keys were last used in memory, written in one batch later (here: at close)', async () => {
     const created = await createKey();
     wall += 5_000;
     await readGroup(created.key);
