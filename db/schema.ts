@@ -66,11 +66,48 @@ export const apiKeys = sqliteTable(
     id: text('id').primaryKey(),
     name: text('name').notNull(),
     keyHash: text('key_hash').notNull(),
+    /**
+     * How `key_hash` was made: `hmac-sha256` (keyed with the server's secret) or `sha256` (keys
+     * issued before the keyed hash; rehashed at their first use).
+     */
+    hashScheme: text('hash_scheme').$type<KeyHashScheme>().notNull().default('sha256'),
+    /** The key's first characters (`sk_AbCd`), to recognise it; null until a legacy key is used. */
+    prefix: text('prefix'),
     /** JSON array of group ids. */
     groupIds: text('group_ids', { mode: 'json' }).$type<string[]>().notNull(),
+    /** Wall-clock times, like every time of a key (see the README). */
     createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    revokedAt: integer('revoked_at'),
+    expiresAt: integer('expires_at'),
+    /** Requests a second; null: the configured default. */
+    rateLimitPerSecond: integer('rate_limit_per_second'),
+    /** The secret replaced by the last rotation, accepted until `previous_valid_until`. */
+    previousKeyHash: text('previous_key_hash'),
+    previousHashScheme: text('previous_hash_scheme').$type<KeyHashScheme>(),
+    previousValidUntil: integer('previous_valid_until'),
   },
   (t) => [uniqueIndex('api_keys_hash_unique').on(t.keyHash)],
+);
+
+export type KeyHashScheme = 'sha256' | 'hmac-sha256';
+
+/** Every state-changing request (refused ones too), for `GET /v1/audit-log`. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: text('id').primaryKey(),
+    /** Wall-clock time of the answer. */
+    at: integer('at').notNull(),
+    /** `admin`, a partner key's id, or null when no key authenticated. */
+    keyId: text('key_id'),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    status: integer('status').notNull(),
+    /** The id of the resource the request created or changed, when its answer names one. */
+    resource: text('resource'),
+  },
+  (t) => [index('audit_log_key').on(t.keyId, t.id)],
 );
 
 /** Stored responses of POSTs carrying an Idempotency-Key, kept 24 hours. */

@@ -5,13 +5,16 @@ import { checkpointInBackground, type Db, openDatabase } from '../db/index.js';
 import { createWriteBatch } from '../db/write-batch.js';
 import type { Config } from './config.js';
 import { nationalCalendarCoverage } from './domain/calendar/national-calendar.js';
-import authPlugin from './http/auth.js';
+import auditPlugin from './http/audit.js';
+import authPlugin, { withKeyIdInLogs } from './http/auth.js';
 import idempotencyPlugin from './http/idempotency.js';
 import { acceptEmptyJsonOnBodilessRoutes } from './http/json-body.js';
 import openapiPlugin from './http/openapi.js';
 import problemDetailsPlugin from './http/problem-details.js';
+import rateLimitPlugin from './http/rate-limit.js';
 import writeBatchPlugin from './http/write-batch.js';
 import apiKeyRoutes from './routes/api-keys.js';
+import auditLogRoutes from './routes/audit-log.js';
 import billingRoutes from './routes/billing.js';
 import callRoutes from './routes/calls.js';
 import cdrRoutes from './routes/cdrs.js';
@@ -44,7 +47,11 @@ export interface BuildOptions {
   config: Readonly<Config>;
   /** The admin key; the server resolves it (env or generated file). Tests pass one in config. */
   adminKey?: string;
+  /** Keys the HMAC of stored API keys; the server resolves it (env or file). Absent: ephemeral. */
+  apiKeyHmacSecret?: string;
   clock?: Clock;
+  /** The wall clock of API keys and the audit log (ms); tests inject one. */
+  wallClock?: () => number;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -81,7 +88,9 @@ function warnOfCalendarGaps(app: FastifyInstance, clock: Clock): void {
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config } = options;
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
+    logger: withKeyIdInLogs(
+      options.logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
+    ),
     bodyLimit: BODY_LIMIT,
     connectionTimeout: 30_000,
     requestTimeout: 30_000,
@@ -112,6 +121,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     clock,
     config,
     adminKey,
+    apiKeyHmacSecret: options.apiKeyHmacSecret ?? config.apiKeyHmacSecret ?? randomBytes(32),
+    wallClock: options.wallClock ?? Date.now,
     onBackgroundError: (error) => app.log.error({ err: error }, 'background work failed'),
   });
   warnOfCalendarGaps(app, clock);
@@ -121,6 +132,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.addHook('onClose', async () => {
     services.calls.stop();
     services.conferences.stop();
+    services.apiKeys.stop();
     batch.flush();
     await checkpointer?.stop();
     db.$client.close();
@@ -129,15 +141,20 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // Order matters: errors first so every later failure is problem+json; OpenAPI before the
   // routes so it sees them; auth before idempotency, whose stored answers are per API key;
   // the write batch before the routes, whose write routes it hooks as they are registered.
+  // Budgets before auth, which consults them (their per-key hook still runs after auth's); the
+  // audit log after auth (it names the key) and before the write batch (which waits for it).
   await app.register(problemDetailsPlugin);
   await app.register(openapiPlugin);
-  await app.register(authPlugin, { apiKeys: services.apiKeys });
+  await app.register(rateLimitPlugin, { authFailuresPerSecond: config.authFailuresPerSecond });
+  await app.register(authPlugin, { apiKeys: services.apiKeys, failures: app.authFailures });
+  await app.register(auditPlugin, { audit: services.audit, batch });
   await app.register(writeBatchPlugin, { batch });
   await app.register(idempotencyPlugin, { repo: services.idempotencyRepo, clock });
 
   await app.register(rootRoutes);
   await app.register(healthRoutes);
   await app.register(apiKeyRoutes, { prefix: '/v1' });
+  await app.register(auditLogRoutes, { prefix: '/v1' });
   await app.register(groupRoutes, { prefix: '/v1' });
   await app.register(memberRoutes, { prefix: '/v1' });
   await app.register(vpnRoutes, { prefix: '/v1' });

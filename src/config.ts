@@ -1,5 +1,14 @@
 import { z } from 'zod';
 
+function wholeNumber(min: number, max: number) {
+  const message = `must be a whole number ${min}–${max}`;
+  return z
+    .string()
+    .regex(/^\d{1,9}$/, message)
+    .transform(Number)
+    .pipe(z.number().min(min, message).max(max, message));
+}
+
 /**
  * The service's configuration, parsed once from the environment at start and frozen.
  * A bad value stops start-up with a message naming the variable.
@@ -15,6 +24,12 @@ const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   /** No default: when unset the server generates one and stores it in DATA_DIR. */
   ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** No default: when unset the server generates one and stores it in DATA_DIR. */
+  API_KEY_HMAC_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  RATE_LIMIT_PER_SECOND: wholeNumber(1, 1_000_000).default(1000),
+  /** Unset: the admin key is unthrottled (load replays). */
+  ADMIN_RATE_LIMIT_PER_SECOND: wholeNumber(1, 1_000_000).optional(),
+  AUTH_FAILURES_PER_SECOND: wholeNumber(1, 1_000_000).default(20),
   CLOCK: z.enum(['real', 'simulated']).default('real'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The conference bridge's access number, as callers dial it. */
@@ -37,6 +52,14 @@ export interface Config {
   /** Directory of the SQLite file and the generated admin key; `:memory:` keeps all in memory (tests). */
   dataDir: string;
   adminApiKey: string | undefined;
+  /** The key of the API keys' HMAC; unset: the server's file in dataDir (or ephemeral in memory). */
+  apiKeyHmacSecret: string | undefined;
+  /** A partner key's request budget a second, unless the key names its own. */
+  rateLimitPerSecond: number;
+  /** The admin key's budget a second; undefined: unthrottled. */
+  adminRateLimitPerSecond: number | undefined;
+  /** Failed authentications a second from one client address before it gets 429s. */
+  authFailuresPerSecond: number;
   clock: 'real' | 'simulated';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   conferenceAccessNumber: string;
@@ -62,6 +85,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     host: e.HOST,
     dataDir: e.DATA_DIR,
     adminApiKey: e.ADMIN_API_KEY,
+    apiKeyHmacSecret: e.API_KEY_HMAC_SECRET,
+    rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND,
+    adminRateLimitPerSecond: e.ADMIN_RATE_LIMIT_PER_SECOND,
+    authFailuresPerSecond: e.AUTH_FAILURES_PER_SECOND,
     clock: e.CLOCK,
     logLevel: e.LOG_LEVEL,
     conferenceAccessNumber: e.CONFERENCE_ACCESS_NUMBER,
@@ -76,6 +103,12 @@ export function testConfig(overrides: Partial<Config> = {}): Readonly<Config> {
     host: '127.0.0.1',
     dataDir: ':memory:',
     adminApiKey: 'test-admin-key-0123456789',
+    apiKeyHmacSecret: undefined,
+    // Budgets counted on the wall clock would make a test's outcome depend on the machine's speed
+    // (and scenario sandboxes, built with this config, replay fast): generous unless a test sets them.
+    rateLimitPerSecond: 1_000_000,
+    adminRateLimitPerSecond: undefined,
+    authFailuresPerSecond: 1_000_000,
     clock: 'simulated',
     logLevel: 'silent',
     conferenceAccessNumber: '95100',

@@ -14,11 +14,31 @@ function resolveAdminKey(
   configured: string | undefined,
 ): { key: string; generated: boolean } {
   if (configured) return { key: configured, generated: false };
-  if (dataDir === ':memory:') return { key: randomBytes(24).toString('base64url'), generated: true };
+  const stored = storedSecret(dataDir, 'admin-api-key', () => `ak_${randomBytes(24).toString('base64url')}`);
+  return stored ?? { key: randomBytes(24).toString('base64url'), generated: true };
+}
+
+/**
+ * The key of the API keys' HMAC: the environment's, else a file in the data directory made at
+ * first start (never printed: nobody needs to know it, only to keep it with the database).
+ * In memory, an ephemeral one, like the keys it protects.
+ */
+function resolveHmacSecret(dataDir: string, configured: string | undefined): string | undefined {
+  if (configured) return configured;
+  return storedSecret(dataDir, 'api-key-hmac-secret', () => randomBytes(32).toString('base64url'))?.key;
+}
+
+/** A secret kept in a file of the data directory (owner-only), made by `generate` if absent. */
+function storedSecret(
+  dataDir: string,
+  name: string,
+  generate: () => string,
+): { key: string; generated: boolean } | null {
+  if (dataDir === ':memory:') return null;
   mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, 'admin-api-key');
+  const file = path.join(dataDir, name);
   if (existsSync(file)) return { key: readFileSync(file, 'utf8').trim(), generated: false };
-  const key = `ak_${randomBytes(24).toString('base64url')}`;
+  const key = generate();
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
   return { key, generated: true };
 }
@@ -39,7 +59,13 @@ async function main() {
     : { level: config.logLevel, redact: ['req.headers.authorization'] };
 
   const admin = resolveAdminKey(config.dataDir, config.adminApiKey);
-  const server = await buildApp({ config, logger, adminKey: admin.key });
+  const apiKeyHmacSecret = resolveHmacSecret(config.dataDir, config.apiKeyHmacSecret);
+  const server = await buildApp({
+    config,
+    logger,
+    adminKey: admin.key,
+    ...(apiKeyHmacSecret === undefined ? {} : { apiKeyHmacSecret }),
+  });
   if (admin.generated) {
     // Printed once, on the terminal, never through the logger.
     process.stdout.write(

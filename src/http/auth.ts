@@ -2,6 +2,7 @@ import type {
   FastifyInstance,
   FastifyReply,
   FastifyRequest,
+  FastifyServerOptions,
   HookHandlerDoneFunction,
   onRequestHookHandler,
   RouteOptions,
@@ -9,6 +10,7 @@ import type {
 import fp from 'fastify-plugin';
 import type { ApiKeyService, Principal } from '../services/api-keys.js';
 import { AppError } from './error-catalogue.js';
+import type { AuthFailureBudget } from './rate-limit.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -42,6 +44,25 @@ const NO_SCOPE: ScopeCheck = Object.freeze({ groupParam: false, groupOf: undefin
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+/**
+ * Logger options whose `request completed` line names the request's key (`res.keyId`: `admin`
+ * or a partner key's id, never its secret). The serializer runs only when a line is written, so
+ * the hot path, which writes none, pays nothing.
+ */
+export function withKeyIdInLogs(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (typeof logger !== 'object' || logger === null) return logger;
+  return {
+    ...logger,
+    serializers: {
+      ...logger.serializers,
+      res: (reply: { statusCode: number; request?: FastifyRequest }) => ({
+        statusCode: reply.statusCode,
+        keyId: reply.request?.principal?.id,
+      }),
+    },
+  };
+}
+
 /** Routes marked public, the API reference UI (its own plugin's routes) and unknown URLs. */
 function isPublic(request: FastifyRequest): boolean {
   const options = request.routeOptions;
@@ -60,7 +81,15 @@ function isPublic(request: FastifyRequest): boolean {
  * any request that reached it unauthenticated on a route that is not public, so a route
  * declared in the wrong place fails closed.
  */
-async function auth(app: FastifyInstance, opts: { apiKeys: Pick<ApiKeyService, 'authenticate'> }) {
+async function auth(
+  app: FastifyInstance,
+  opts: {
+    apiKeys: Pick<ApiKeyService, 'authenticate' | 'recall'>;
+    /** Throttles failed authentications per client address (rate-limit.ts); absent: unthrottled. */
+    failures?: AuthFailureBudget;
+  },
+) {
+  const { apiKeys, failures } = opts;
   app.decorateRequest('principal', null as never);
   app.decorateRequest('authScope', null);
 
@@ -73,22 +102,41 @@ async function auth(app: FastifyInstance, opts: { apiKeys: Pick<ApiKeyService, '
         ? { groupParam: route.url.includes(':groupId'), groupOf: config.groupOf }
         : NO_SCOPE;
 
-    // Callback style: an async hook costs a promise and a microtask on every request.
-    const authenticate: onRequestHookHandler = (request, _reply, done) => {
-      const match = BEARER.exec(request.headers.authorization ?? '');
-      const principal = match?.[1] ? opts.apiKeys.authenticate(match[1]) : null;
-      if (!principal) {
-        done(new AppError('unauthorized', 'send Authorization: Bearer <api key>'));
-        return;
-      }
-      // Before body validation: a partner learns nothing about an admin operation's input rules.
-      if (adminOnly && principal.kind !== 'admin') {
-        done(new AppError('forbidden', 'this operation needs the admin key'));
-        return;
-      }
+    const admit = (request: FastifyRequest, principal: Principal | null): AppError | undefined => {
+      if (!principal) return new AppError('unauthorized', 'send Authorization: Bearer <api key>');
+      // Known even when refused: the log line and the audit log name the key.
       request.principal = principal;
+      // Before body validation: a partner learns nothing about an admin operation's input rules.
+      if (adminOnly && principal.kind !== 'admin')
+        return new AppError('forbidden', 'this operation needs the admin key');
       request.authScope = scope;
-      done();
+      return undefined;
+    };
+    // Callback style: an async hook costs a promise and a microtask on every request. A key
+    // remembered from an earlier request is one map read; any other is hashed, unless its
+    // address has failed too often in the last second.
+    const authenticate: onRequestHookHandler = (request, reply, done) => {
+      const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+      const known = token === undefined ? null : apiKeys.recall(token);
+      if (known) {
+        done(admit(request, known));
+        return;
+      }
+      const verify = () =>
+        admit(request, token === undefined || known === null ? null : apiKeys.authenticate(token));
+      if (failures === undefined) {
+        done(verify());
+        return;
+      }
+      failures
+        .refusal(request, reply)
+        .then(async (refused) => {
+          if (refused) return refused;
+          const error = verify();
+          if (error?.code === 'unauthorized') await failures.count(request);
+          return error;
+        })
+        .then(done, done);
     };
     // Ahead of the route's own hooks, as a global hook would be.
     const own = route.onRequest;

@@ -62,6 +62,8 @@ export const ERRORS = {
   contact_read_only: { status: 422, title: 'Members are managed under the group members' },
   invalid_number: { status: 400, title: 'Invalid phone number' },
   scenario_runs_busy: { status: 429, title: 'Too many scenario runs at once' },
+  rate_limited: { status: 429, title: 'Request budget exceeded; retry after the Retry-After seconds' },
+  api_key_inactive: { status: 409, title: 'The API key is revoked or expired' },
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -79,9 +79,9 @@ export const Problem = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
-/** Problem responses every authenticated route may give. */
+/** Problem responses every authenticated route may give (429: a request budget, rate-limit.ts). */
 export const problems = (...statuses: number[]) =>
-  Object.fromEntries([400, 401, ...statuses].map((status) => [status, Problem])) as Record<
+  Object.fromEntries([400, 401, 429, ...statuses].map((status) => [status, Problem])) as Record<
     number,
     typeof Problem
   >;

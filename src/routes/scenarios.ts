@@ -83,6 +83,9 @@ const routes: FastifyPluginAsyncZod<{ buildApp: BuildApp }> = async (app, opts) 
   app.post(
     '/scenarios/run',
     {
+      // Its sandbox is an app of its own: this service's store is untouched (no write batch, no
+      // audit entry).
+      config: { readOnly: true },
       schema: {
         tags: ['scenarios'],
         operationId: 'runScenario',

@@ -1,81 +1,214 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import type { KeyHashScheme } from '../../db/schema.js';
 import { newId } from '../domain/ids.js';
 import { AppError } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
-import type { ApiKeyRepo } from '../store/api-key-repo.js';
+import type { ApiKeyRepo, ApiKeyRow, StoredSecret } from '../store/api-key-repo.js';
+import { type Page, type PageRequest, toPage } from '../store/pagination.js';
+import { type ApiKeyView, hashKey, keyHasher, toApiKeyView } from './api-key-secrets.js';
 
+export type { ApiKeyView } from './api-key-secrets.js';
+
+interface PrincipalBase {
+  /** Requests a second this key may send (per node); absent: unthrottled. */
+  readonly rateLimitPerSecond?: number;
+  canSee(groupId: string): boolean;
+}
 export type Principal =
-  | { kind: 'admin'; id: 'admin'; canSee(groupId: string): boolean }
-  | { kind: 'partner'; id: string; groupIds: ReadonlySet<string>; canSee(groupId: string): boolean };
-
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  groupIds: string[];
-  createdAt: string;
-}
-
-export function hashKey(key: string): Buffer {
-  return createHash('sha256').update(key).digest();
-}
+  | (PrincipalBase & { kind: 'admin'; id: 'admin' })
+  | (PrincipalBase & { kind: 'partner'; id: string; groupIds: ReadonlySet<string> });
 
 /** How many keys that authenticated are remembered by their raw text (see `authenticate`). */
 export const TOKEN_CACHE_LIMIT = 10_000;
+/** How often the times keys were last used are written (and at close). */
+export const USAGE_FLUSH_MS = 5_000;
+const NEVER = Number.POSITIVE_INFINITY;
+
+/** A secret that authenticates a principal until `validUntil` (wall clock, ms). */
+interface Credential {
+  readonly principal: Principal;
+  readonly validUntil: number;
+  /** Shared by a key's secrets; written on every use, flushed to the store now and then. */
+  readonly usage: { lastUsedAt: number | null };
+}
+
+interface KeyEntry {
+  row: ApiKeyRow;
+  usage: Credential['usage'];
+  indexed: [KeyHashScheme, string][];
+}
 
 /**
- * API keys. Keys are stored as SHA-256 digests and held in memory by digest, so that
- * authenticating costs one hash and one map read, never SQL. The final comparison is
- * constant-time.
+ * API keys. Keys are stored as HMAC-SHA256 digests keyed with the server's secret (a stolen
+ * database alone cannot check guesses) and held in memory by digest, so that authenticating
+ * costs one HMAC and one map read, never SQL; the final comparison is constant-time. Keys
+ * issued before the keyed hash (plain SHA-256 digests) still authenticate and are rehashed at
+ * their first use.
  *
  * On the routing hot path even the hash shows (about 1 µs of a request's CPU), so a key that
  * has authenticated is remembered by its raw text in a bounded map: the next request with it
- * costs one map read. Only keys that authenticated go in (an unknown key is hashed and refused
- * every time, so guessing fills nothing), and the map is dropped whenever the set of keys
- * changes, so a key taken away can never answer from it.
+ * costs one map read and one comparison of its expiry with the wall clock. Only keys that
+ * authenticated go in (an unknown key is hashed and refused every time, so guessing fills
+ * nothing), and the map is dropped whenever a key is created, revoked or rotated, so a key taken
+ * away can never answer from it.
+ *
+ * Every time of a key (creation, expiry, rotation grace, last use) is on the wall clock, not the
+ * service clock: moving a simulated clock ahead must not lock partners out (README).
  */
 export function createApiKeyService(deps: {
   repo: ApiKeyRepo;
-  clock: Clock;
+  /** The wall clock (ms); tests inject one. */
+  now: () => number;
   adminKey: string;
+  hmacSecret: string | Buffer;
+  defaultRateLimitPerSecond: number;
+  adminRateLimitPerSecond?: number | undefined;
   groupExists: (groupId: string) => boolean;
 }) {
-  const adminDigest = hashKey(deps.adminKey);
-  const admin: Principal = { kind: 'admin', id: 'admin', canSee: () => true };
-  const partners = new Map<string, { digest: Buffer; principal: Principal }>();
-  /** Raw key → principal, for keys that authenticated since the key set last changed. */
-  const byToken = new Map<string, Principal>();
-
-  const remember = (id: string, digest: Buffer, groupIds: string[]) => {
-    const scope = new Set(groupIds);
-    partners.set(digest.toString('hex'), {
-      digest,
-      principal: { kind: 'partner', id, groupIds: scope, canSee: (groupId) => scope.has(groupId) },
-    });
-    byToken.clear();
+  const { repo, now } = deps;
+  const { keyed, storedAs, newSecret } = keyHasher(deps.hmacSecret);
+  const adminDigest = keyed(deps.adminKey);
+  const admin: Credential = {
+    principal: {
+      kind: 'admin',
+      id: 'admin',
+      canSee: () => true,
+      ...(deps.adminRateLimitPerSecond === undefined
+        ? {}
+        : { rateLimitPerSecond: deps.adminRateLimitPerSecond }),
+    },
+    validUntil: NEVER,
+    usage: { lastUsedAt: null },
   };
-  for (const row of deps.repo.all()) remember(row.id, Buffer.from(row.keyHash, 'hex'), row.groupIds);
+  /** Hex digest → secret, one map per hash scheme. */
+  const secrets: Record<KeyHashScheme, Map<string, { digest: Buffer; credential: Credential }>> = {
+    'hmac-sha256': new Map(),
+    sha256: new Map(),
+  };
+  /** Key id → its row (as stored), the usage its credentials share, and its indexed secrets. */
+  const keys = new Map<string, KeyEntry>();
+  /** Raw key → credential, for keys that authenticated since the key set last changed. */
+  const byToken = new Map<string, Credential>();
 
-  const verify = (key: string): Principal | null => {
-    const digest = hashKey(key);
+  /** (Re)indexes a key's secrets after any change to its row. */
+  const index = (row: ApiKeyRow) => {
+    const known = keys.get(row.id);
+    for (const [scheme, hex] of known?.indexed ?? []) secrets[scheme].delete(hex);
+    byToken.clear();
+    const entry: KeyEntry = { row, usage: known?.usage ?? { lastUsedAt: row.lastUsedAt }, indexed: [] };
+    keys.set(row.id, entry);
+    if (row.revokedAt !== null) return;
+    const scope = new Set(row.groupIds);
+    const principal: Principal = {
+      kind: 'partner',
+      id: row.id,
+      groupIds: scope,
+      rateLimitPerSecond: row.rateLimitPerSecond ?? deps.defaultRateLimitPerSecond,
+      canSee: (groupId) => scope.has(groupId),
+    };
+    const expiry = row.expiresAt ?? NEVER;
+    const add = (secret: StoredSecret, validUntil: number) => {
+      secrets[secret.hashScheme].set(secret.keyHash, {
+        digest: Buffer.from(secret.keyHash, 'hex'),
+        credential: { principal, validUntil, usage: entry.usage },
+      });
+      entry.indexed.push([secret.hashScheme, secret.keyHash]);
+    };
+    add(row, expiry);
+    if (row.previousKeyHash !== null && row.previousValidUntil !== null && row.previousValidUntil > now()) {
+      add(
+        { keyHash: row.previousKeyHash, hashScheme: row.previousHashScheme ?? 'sha256' },
+        Math.min(expiry, row.previousValidUntil),
+      );
+    }
+  };
+  for (const row of repo.all()) index(row);
+
+  const lookup = (scheme: KeyHashScheme, digest: Buffer) => {
+    const entry = secrets[scheme].get(digest.toString('hex'));
+    return entry && timingSafeEqual(entry.digest, digest) ? entry.credential : null;
+  };
+
+  const verify = (key: string): Credential | null => {
+    const digest = keyed(key);
     if (timingSafeEqual(digest, adminDigest)) return admin;
-    const entry = partners.get(digest.toString('hex'));
-    return entry && timingSafeEqual(entry.digest, digest) ? entry.principal : null;
+    const credential = lookup('hmac-sha256', digest);
+    if (credential !== null || secrets.sha256.size === 0) return credential;
+    const legacyDigest = hashKey(key);
+    const legacy = lookup('sha256', legacyDigest);
+    const stored = legacy && keys.get(legacy.principal.id)?.row;
+    // A legacy current secret, just shown to us: store its keyed digest from now on.
+    if (stored && stored.hashScheme === 'sha256' && stored.keyHash === legacyDigest.toString('hex')) {
+      const next = storedAs(key, digest);
+      repo.rehash(stored.id, next);
+      index({ ...stored, ...next });
+      return lookup('hmac-sha256', digest);
+    }
+    return legacy;
+  };
+
+  const view = ({ row, usage }: Pick<KeyEntry, 'row' | 'usage'>): ApiKeyView => {
+    const lastUsedAt = Math.max(row.lastUsedAt ?? 0, usage.lastUsedAt ?? 0);
+    return toApiKeyView(row, lastUsedAt === 0 ? null : lastUsedAt, deps.defaultRateLimitPerSecond);
+  };
+  const existing = (id: string) => {
+    const key = keys.get(id);
+    if (!key) throw new AppError('not_found', `no API key ${id}`);
+    return key;
+  };
+
+  const flushUsage = () => {
+    const uses: { id: string; lastUsedAt: number }[] = [];
+    for (const key of keys.values()) {
+      const used = key.usage.lastUsedAt;
+      if (used !== null && used !== key.row.lastUsedAt) {
+        uses.push({ id: key.row.id, lastUsedAt: used });
+        key.row = { ...key.row, lastUsedAt: used };
+      }
+    }
+    if (uses.length > 0) repo.touch(uses);
+  };
+  const flusher = setInterval(flushUsage, USAGE_FLUSH_MS);
+  flusher.unref();
+
+  /**
+   * The principal of a key remembered from an earlier request (the hot path: one map read
+   * and one comparison with the wall clock); null if it has expired since, undefined if the
+   * key is not remembered (then `authenticate` hashes it).
+   */
+  const recall = (key: string): Principal | null | undefined => {
+    const known = byToken.get(key);
+    if (known === undefined) return undefined;
+    const at = now();
+    if (at < known.validUntil) {
+      known.usage.lastUsedAt = at;
+      return known.principal;
+    }
+    byToken.delete(key);
+    return null;
   };
 
   return {
+    recall,
+
     authenticate(key: string): Principal | null {
-      const known = byToken.get(key);
+      const known = recall(key);
       if (known !== undefined) return known;
-      const principal = verify(key);
-      if (principal !== null) {
-        // Bounded: past the limit, start again rather than track recency on the hot path.
-        if (byToken.size >= TOKEN_CACHE_LIMIT) byToken.clear();
-        byToken.set(key, principal);
-      }
-      return principal;
+      const credential = verify(key);
+      const at = now();
+      if (credential === null || at >= credential.validUntil) return null;
+      // Bounded: past the limit, start again rather than track recency on the hot path.
+      if (byToken.size >= TOKEN_CACHE_LIMIT) byToken.clear();
+      byToken.set(key, credential);
+      credential.usage.lastUsedAt = at;
+      return credential.principal;
     },
 
-    create(input: { name: string; groupIds: string[] }): ApiKeyView & { key: string } {
+    create(input: {
+      name: string;
+      groupIds: string[];
+      expiresAt?: number | undefined;
+      rateLimitPerSecond?: number | undefined;
+    }): ApiKeyView & { key: string } {
       const unknown = input.groupIds.filter((groupId) => !deps.groupExists(groupId));
       if (unknown.length > 0) {
         throw new AppError(
@@ -87,14 +220,89 @@ export function createApiKeyService(deps: {
           })),
         );
       }
-      const id = newId('key');
-      const key = `sk_${randomBytes(24).toString('base64url')}`;
-      const digest = hashKey(key);
-      const groupIds = [...new Set(input.groupIds)];
-      const createdAt = deps.clock.now();
-      deps.repo.insert({ id, name: input.name, keyHash: digest.toString('hex'), groupIds, createdAt });
-      remember(id, digest, groupIds);
-      return { id, key, name: input.name, groupIds, createdAt: new Date(createdAt).toISOString() };
+      const createdAt = now();
+      if (input.expiresAt !== undefined && input.expiresAt <= createdAt) {
+        throw new AppError('validation_failed', 'expiresAt must be in the future', [
+          { path: 'body.expiresAt', message: 'must be later than now (wall clock)' },
+        ]);
+      }
+      const { key, ...secret } = newSecret();
+      const row: ApiKeyRow = {
+        id: newId('key'),
+        name: input.name,
+        ...secret,
+        groupIds: [...new Set(input.groupIds)],
+        createdAt,
+        lastUsedAt: null,
+        revokedAt: null,
+        expiresAt: input.expiresAt ?? null,
+        rateLimitPerSecond: input.rateLimitPerSecond ?? null,
+        previousKeyHash: null,
+        previousHashScheme: null,
+        previousValidUntil: null,
+      };
+      repo.insert(row);
+      index(row);
+      return { ...view(keys.get(row.id)!), key };
+    },
+
+    list(page: PageRequest): Page<ApiKeyView> {
+      return toPage(repo.page(page), page.limit, (row) => view({ row, usage: existing(row.id).usage }));
+    },
+
+    get: (id: string): ApiKeyView => view(existing(id)),
+
+    /** From now on the key is refused; revoking twice changes nothing. */
+    revoke(id: string): void {
+      const { row } = existing(id);
+      if (row.revokedAt !== null) return;
+      const revokedAt = now();
+      repo.revoke(id, revokedAt);
+      index({ ...row, revokedAt });
+    },
+
+    /** A new secret at once; the current one keeps working for `graceSeconds` (wall clock). */
+    rotate(
+      id: string,
+      graceSeconds: number,
+    ): { id: string; key: string; prefix: string; previousValidUntil: string | null } {
+      const { row } = existing(id);
+      const at = now();
+      if (row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= at)) {
+        throw new AppError(
+          'api_key_inactive',
+          `API key ${id} is ${row.revokedAt !== null ? 'revoked' : 'expired'}`,
+        );
+      }
+      const { key, ...next } = newSecret();
+      const previous =
+        graceSeconds > 0
+          ? {
+              keyHash: row.keyHash,
+              hashScheme: row.hashScheme,
+              validUntil: Math.min(at + graceSeconds * 1000, row.expiresAt ?? NEVER),
+            }
+          : null;
+      repo.rotate(id, next, previous);
+      index({
+        ...row,
+        ...next,
+        previousKeyHash: previous?.keyHash ?? null,
+        previousHashScheme: previous?.hashScheme ?? null,
+        previousValidUntil: previous?.validUntil ?? null,
+      });
+      return {
+        id,
+        key,
+        prefix: next.prefix,
+        previousValidUntil: previous ? new Date(previous.validUntil).toISOString() : null,
+      };
+    },
+
+    /** Writes the pending last-use times and stops the periodic flush (app close). */
+    stop(): void {
+      clearInterval(flusher);
+      flushUsage();
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { nameKeys } from '../domain/name-keys.js';
 import type { Clock } from '../sim/clock.js';
 import { createApiKeyRepo } from '../store/api-key-repo.js';
+import { createAuditRepo } from '../store/audit-repo.js';
 import { createBillingRepo } from '../store/billing-repo.js';
 import { createCallRepo } from '../store/call-repo.js';
 import { createCdrRepo } from '../store/cdr-repo.js';
@@ -18,6 +19,7 @@ import { createSimSubscriberRepo } from '../store/sim-subscriber-repo.js';
 import { createSwitchboardRepo } from '../store/switchboard-repo.js';
 import { createVpnRepo } from '../store/vpn-repo.js';
 import { createApiKeyService } from './api-keys.js';
+import { createAuditService } from './audit.js';
 import { createBillingService } from './billing.js';
 import { createCallService } from './calls.js';
 import { createCdrService } from './cdrs.js';
@@ -42,6 +44,10 @@ export function createServices(deps: {
   clock: Clock;
   config: Readonly<Config>;
   adminKey: string;
+  /** Keys the HMAC of stored API keys. */
+  apiKeyHmacSecret: string | Buffer;
+  /** The wall clock (ms), for what is about real people rather than the simulation: keys, audit. */
+  wallClock: () => number;
   /** Failures of work that runs outside a request (due subscriber answers). */
   onBackgroundError?: (error: unknown) => void;
 }) {
@@ -143,16 +149,21 @@ export function createServices(deps: {
   });
   const apiKeys = createApiKeyService({
     repo: createApiKeyRepo(db),
-    clock,
+    now: deps.wallClock,
     adminKey: deps.adminKey,
+    hmacSecret: deps.apiKeyHmacSecret,
+    defaultRateLimitPerSecond: deps.config.rateLimitPerSecond,
+    adminRateLimitPerSecond: deps.config.adminRateLimitPerSecond,
     groupExists: groups.exists,
   });
+  const audit = createAuditService({ repo: createAuditRepo(db), now: deps.wallClock });
 
   return {
     clock,
     directory,
     idempotencyRepo: createIdempotencyRepo(db),
     apiKeys,
+    audit,
     tariffs,
     groups,
     members,

@@ -43,6 +43,17 @@ describe('the built server as a process', () => {
     expect(created.status).toBe(201);
     const group = (await created.json()) as { id: string; name: string };
     expect(group.name).toBe('河北测试集团');
+    // A partner key, stored under the HMAC secret generated beside the admin key (not printed).
+    const partner = (await (
+      await fetch(`${first.url}/v1/api-keys`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ name: 'crm', groupIds: [group.id] }),
+      })
+    ).json()) as { key: string };
+    const secret = readFileSync(path.join(dataDir, 'api-key-hmac-secret'), 'utf8').trim();
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    expect(first.stdout()).not.toContain(secret);
 
     expect(await stop(first)).toBe(0);
 
@@ -52,6 +63,10 @@ describe('the built server as a process', () => {
     const fetched = await fetch(`${second.url}/v1/groups/${group.id}`, { headers: auth });
     expect(fetched.status).toBe(200);
     expect(((await fetched.json()) as { name: string }).name).toBe('河北测试集团');
+    const asPartner = await fetch(`${second.url}/v1/groups/${group.id}`, {
+      headers: { authorization: `Bearer ${partner.key}` },
+    });
+    expect(asPartner.status).toBe(200);
     expect(await stop(second)).toBe(0);
     // Two start-ups of the built server: beside the suite's other processes on 2 cores, more
     // than the default 20 s can pass.

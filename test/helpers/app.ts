@@ -1,5 +1,5 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { type BuildOptions, buildApp } from '../../src/app.js';
 import { type Config, testConfig } from '../../src/config.js';
 import { type SimulatedClock, simulatedClock } from '../../src/sim/clock.js';
 
@@ -15,10 +15,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A fresh app on a private in-memory database with a simulated clock at T0. */
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+/**
+ * A fresh app on a private in-memory database with a simulated clock at T0 (and, where `build`
+ * says, a wall clock or a logger of the test's).
+ */
+export async function createTestApp(
+  overrides: Partial<Config> = {},
+  build: Pick<BuildOptions, 'wallClock' | 'logger'> = {},
+): Promise<TestApp> {
   const clock = simulatedClock(T0);
-  const app = await buildApp({ config: testConfig(overrides), clock });
+  const app = await buildApp({ config: testConfig(overrides), clock, ...build });
   return {
     app,
     clock,

@@ -18,6 +18,10 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       dataDir: './data',
       adminApiKey: undefined,
+      apiKeyHmacSecret: undefined,
+      rateLimitPerSecond: 1000,
+      adminRateLimitPerSecond: undefined,
+      authFailuresPerSecond: 20,
       clock: 'real',
       logLevel: 'info',
       conferenceAccessNumber: '95100',
@@ -32,6 +36,10 @@ describe('loadConfig', () => {
         HOST: '0.0.0.0',
         DATA_DIR: '/var/lib/sim',
         ADMIN_API_KEY: 'a-very-long-admin-key',
+        API_KEY_HMAC_SECRET: 'a-hmac-secret-of-at-least-32-characters',
+        RATE_LIMIT_PER_SECOND: '200',
+        ADMIN_RATE_LIMIT_PER_SECOND: '5000',
+        AUTH_FAILURES_PER_SECOND: '3',
         CLOCK: 'simulated',
         LOG_LEVEL: 'debug',
         CONFERENCE_ACCESS_NUMBER: '95188',
@@ -43,6 +51,10 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       dataDir: '/var/lib/sim',
       adminApiKey: 'a-very-long-admin-key',
+      apiKeyHmacSecret: 'a-hmac-secret-of-at-least-32-characters',
+      rateLimitPerSecond: 200,
+      adminRateLimitPerSecond: 5000,
+      authFailuresPerSecond: 3,
       clock: 'simulated',
       logLevel: 'debug',
       conferenceAccessNumber: '95188',
@@ -70,6 +82,19 @@ describe('loadConfig', () => {
 
   it.each(['loud', 'INFO', 'verbose'])('refuses LOG_LEVEL=%j naming the variable', (value) => {
     expect(configError({ LOG_LEVEL: value }).message).toMatch(/\bLOG_LEVEL\b/);
+  });
+
+  it('refuses a short HMAC secret and budgets that are not whole numbers from 1, naming them', () => {
+    expect(configError({ API_KEY_HMAC_SECRET: 'too-short' }).message).toMatch(/\bAPI_KEY_HMAC_SECRET\b/);
+    for (const value of ['0', '-5', '1.5', 'many', '1000001']) {
+      expect(configError({ RATE_LIMIT_PER_SECOND: value }).message).toMatch(/\bRATE_LIMIT_PER_SECOND\b/);
+      expect(configError({ AUTH_FAILURES_PER_SECOND: value }).message).toMatch(
+        /\bAUTH_FAILURES_PER_SECOND\b/,
+      );
+    }
+    expect(configError({ ADMIN_RATE_LIMIT_PER_SECOND: '0' }).message).toMatch(
+      /\bADMIN_RATE_LIMIT_PER_SECOND\b/,
+    );
   });
 
   it('refuses a short ADMIN_API_KEY and a non-numeric access number, naming them', () => {

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createApiKeyService, TOKEN_CACHE_LIMIT } from '../../../src/services/api-keys.js';
-import { simulatedClock } from '../../../src/sim/clock.js';
 import type { ApiKeyRow } from '../../../src/store/api-key-repo.js';
 
 const ADMIN = 'admin-key-0123456789abcdef';
@@ -10,9 +9,11 @@ const ADMIN = 'admin-key-0123456789abcdef';
 function service(rows: ApiKeyRow[] = []) {
   const stored = [...rows];
   const keys = createApiKeyService({
-    repo: { all: () => stored, insert: (row: ApiKeyRow) => void stored.push(row) } as never,
-    clock: simulatedClock(Date.UTC(2026, 0, 1)),
+    repo: { all: () => stored, insert: (row: ApiKeyRow) => void stored.push(row), touch: () => {} } as never,
+    now: () => Date.UTC(2026, 0, 1),
     adminKey: ADMIN,
+    hmacSecret: 'test-hmac-secret',
+    defaultRateLimitPerSecond: 1000,
     groupExists: () => true,
   });
   return { keys, stored };

@@ -12,6 +12,7 @@ const PARTNER: Principal = {
   canSee: (groupId) => groupId === 'grp_a',
 };
 const apiKeys = {
+  recall: () => undefined,
   authenticate: (key: string) => (key === 'admin' ? ADMIN : key === 'partner' ? PARTNER : null),
 };
 

@@ -97,7 +97,9 @@ describe('POST /v1/api-keys', () => {
     const rows = t.app.db.$client.prepare('SELECT * FROM api_keys').all() as Array<Record<string, unknown>>;
     const dump = JSON.stringify(rows);
     expect(dump).not.toContain(created.key);
-    expect(rows.map((r) => r.key_hash)).toContain(createHash('sha256').update(created.key).digest('hex'));
+    // A keyed hash: the plain SHA-256 of the key (what a stolen table could be checked against) is not stored.
+    expect(new Set(rows.map((r) => r.hash_scheme))).toEqual(new Set(['hmac-sha256']));
+    expect(rows.map((r) => r.key_hash)).not.toContain(createHash('sha256').update(created.key).digest('hex'));
 
     const used = await t.call({ method: 'GET', url: `/v1/groups/${groupA}`, key: created.key });
     expect(used.statusCode).toBe(200);
