@@ -53,7 +53,7 @@ describe('the built server as a process', () => {
     ).json()) as { key: string };
     const secret = readFileSync(path.join(dataDir, 'api-key-hmac-secret'), 'utf8').trim();
     expect(secret.length).toBeGreaterThanOrEqual(32);
-    expect(first.stdout()).not.toContain(secret);
+    expect(first.output()).not.toContain(secret);
 
     expect(await stop(first)).toBe(0);
 
