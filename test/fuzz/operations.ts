@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ACCESS_NUMBER, PEOPLE, type Pools } from './fixture.js';
-import { type Hints, ISO_DATE, type JsonSchema } from './schema-arbitrary.js';
+import { type Hints, ISO_DATE, type JsonSchema, patternArbitrary } from './schema-arbitrary.js';
 
 /** The served OpenAPI document, read as the fuzz suite needs it. */
 
@@ -79,7 +79,7 @@ export const fromPool = (pools: PoolSet, name: string, preferGrown = false) =>
     return pool[i % pool.length] ?? name;
   });
 
-const digits = (length: number) => fc.stringMatching(new RegExp(`^\\d{${length}}$`));
+const digits = (length: number) => patternArbitrary(`^\\d{${length}}$`) as fc.Arbitrary<string>;
 const freshMobile = digits(8).map((tail) => `139${tail}`);
 const clockTime = fc
   .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
