@@ -169,6 +169,8 @@ export async function seedFixture(t: TestApp, round = 0): Promise<Fixture> {
     ['msisdn', [...numbers, OUTSIDER_MSISDN, otherMsisdn]],
     ['pilotNumber', [pilot]],
     ['partnerKey', [partnerKey]],
+    // Filled from list answers' nextCursor as the run goes.
+    ['cursor', []],
     ['department', [...new Set(PEOPLE.map((p) => p.department))]],
     ['period', ['2026-11', '2026-10', '2026-12', '1970-01', '9999-12']],
   ]);

@@ -74,8 +74,9 @@ export interface PoolSet {
 export const fromPool = (pools: PoolSet, name: string, preferGrown = false) =>
   fc.tuple(fc.nat(3), fc.nat()).map(([which, i]) => {
     const grown = pools.grown.get(name) ?? [];
-    const useGrown = preferGrown ? which !== 0 : which === 0;
-    const pool = useGrown && grown.length > 0 ? grown : (pools.fixture.get(name) ?? []);
+    const own = pools.fixture.get(name) ?? [];
+    const useGrown = (preferGrown ? which !== 0 : which === 0) || own.length === 0;
+    const pool = useGrown && grown.length > 0 ? grown : own;
     return pool[i % pool.length] ?? name;
   });
 
