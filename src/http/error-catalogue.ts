@@ -34,6 +34,7 @@ export const ERRORS = {
   no_tariff: { status: 422, title: 'No tariff in force at that time' },
   out_of_scope: { status: 403, title: 'Neither party belongs to a group of this API key' },
   clock_in_past: { status: 422, title: 'The simulated clock only moves forward' },
+  clock_out_of_range: { status: 422, title: 'The simulated clock cannot pass 9999-01-01' },
   sms_unroutable: { status: 422, title: 'The message cannot be delivered' },
   unknown_tone: { status: 422, title: 'The policy names a tone the group does not have' },
   ringback_invalid: { status: 422, title: 'The ringback policy breaks a domain rule' },

@@ -47,10 +47,26 @@ export const DialString = z
     example: '6201',
   });
 
+/**
+ * The times the service takes: from year 0000 up to 9999-01-01 in UTC. An offset can carry
+ * `9999-12-31T23:59:59-23:59` into year 10000, which answers would write as `+010000-…`, a form
+ * that ISO 8601 parsers refuse; the year of headroom keeps what is scheduled after a time
+ * (conference ends, subscriber timers) inside four-digit years too.
+ */
+export const EARLIEST_INSTANT_MS = Date.parse('0000-01-01T00:00:00Z');
+export const LATEST_INSTANT_MS = Date.parse('9999-01-01T00:00:00Z');
+
 /** ISO 8601 with an offset → epoch ms. */
 export const Instant = z.iso
   .datetime({ offset: true })
-  .transform((value) => Date.parse(value))
+  .transform((value, ctx) => {
+    const ms = Date.parse(value);
+    if (ms < EARLIEST_INSTANT_MS || ms > LATEST_INSTANT_MS) {
+      ctx.addIssue({ code: 'custom', message: 'must lie between 0000-01-01 and 9999-01-01 (UTC)' });
+      return z.NEVER;
+    }
+    return ms;
+  })
   .meta({ description: 'ISO 8601 date-time with offset', example: '2026-11-24T09:30:00+08:00' });
 
 export const Province = z.enum(PROVINCES).meta({ description: 'ISO 3166-2:CN code', example: 'CN-HE' });

@@ -15,6 +15,7 @@ import {
   getCall,
   getConference,
   newConference,
+  postConference,
 } from './setup.js';
 
 let t: TestApp;
@@ -235,5 +236,20 @@ describe('scheduled conferences under the real clock', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('startAt range', () => {
+  it('a startAt past 9999-01-01 in UTC is a 400 naming body.startAt, and creates nothing', async () => {
+    const g = await conferenceGroup(t);
+    const startAt = '9999-12-31T23:59:59-23:59';
+    const res = await postConference(t, {
+      hostMsisdn: E.wang,
+      startAt,
+      participants: [{ memberId: g.li.id }],
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([expect.objectContaining({ path: 'body.startAt' })]);
+    expect((await t.call({ method: 'GET', url: '/v1/conferences' })).json().items).toEqual([]);
   });
 });

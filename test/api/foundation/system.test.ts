@@ -172,6 +172,20 @@ describe('/v1/sim/clock (simulated)', () => {
     expect((await c.call({ method: 'GET', url: '/v1/sim/clock' })).json().now).toBe(current);
   });
 
+  it('stops at 9999-01-01: a now or an advance past it is a 422 clock_out_of_range, never a +010000 time', async () => {
+    const current = (await c.call({ method: 'GET', url: '/v1/sim/clock' })).json().now;
+    expectProblem(await move({ now: '9999-12-31T23:59:59.999-23:59' }), 400, 'validation_failed');
+    const late = await move({ now: '9998-12-31T00:00:00Z' });
+    expect(late.json().now).toBe('9998-12-31T00:00:00.000Z');
+    const past = await move({ advanceSeconds: 10 * 365 * 86_400 });
+    expectProblem(past, 422, 'clock_out_of_range');
+    expect(past.json().errors).toEqual([expect.objectContaining({ path: 'body.advanceSeconds' })]);
+    expect((await c.call({ method: 'GET', url: '/v1/sim/clock' })).json().now).toBe(
+      '9998-12-31T00:00:00.000Z',
+    );
+    expect(current).not.toBe('9998-12-31T00:00:00.000Z');
+  });
+
   it.each([
     ['both', { now: '2030-01-01T00:00:00Z', advanceSeconds: 60 }],
     ['neither', {}],

@@ -44,6 +44,18 @@ const outbox = (msisdn: string, query = '') =>
   t.call({ method: 'GET', url: `/v1/messages?from=${encodeURIComponent(msisdn)}${query}` });
 
 describe('POST /v1/messages', () => {
+  it('an at that its offset carries past 9999-01-01 is a 400 naming body.at (answers would say +010000-…)', async () => {
+    for (const at of ['9999-12-31T23:59:59.999-23:59', '0000-01-01T00:00:00+01:00']) {
+      const res = await sendSms(t, { from: NUMBERS.wang, to: '6002', text: '新年好', at });
+      expect(problem(res)).toMatchObject({
+        status: 400,
+        code: 'validation_failed',
+        errors: [{ path: 'body.at' }],
+      });
+    }
+    expect((await outbox(NUMBERS.wang)).json().items).toEqual([]);
+  });
+
   it('to a member’s short code reaches that member, shown the sender’s short code', async () => {
     const res = await sendSms(t, { from: NUMBERS.wang, to: '6002', text: '下午三点开会' });
     expect(res.statusCode).toBe(201);
