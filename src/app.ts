@@ -34,6 +34,7 @@ import tariffRoutes from './routes/tariffs.js';
 import vpnRoutes from './routes/vpn.js';
 import { createServices, type Services } from './services/container.js';
 import { type Clock, realClock, simulatedClock } from './sim/clock.js';
+import type { SandboxLimits } from './sim/scenario/sandbox.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -53,6 +54,8 @@ export interface BuildOptions {
   /** The wall clock of API keys and the audit log (ms); tests inject one. */
   wallClock?: () => number;
   logger?: FastifyServerOptions['logger'];
+  /** Limits of the scenario sandbox (tests shorten them); defaults in src/sim/scenario/sandbox.ts. */
+  scenarioSandbox?: Partial<SandboxLimits>;
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -169,7 +172,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(billingRoutes, { prefix: '/v1' });
   await app.register(tariffRoutes, { prefix: '/v1' });
   await app.register(simRoutes, { prefix: '/v1' });
-  // The QA sandbox builds apps of its own: it is handed buildApp rather than importing this file.
-  await app.register(scenarioRoutes, { prefix: '/v1', buildApp });
+  // The QA sandbox builds apps of its own, each in a worker thread that imports this file.
+  await app.register(scenarioRoutes, { prefix: '/v1', sandbox: options.scenarioSandbox ?? {} });
   return app;
 }

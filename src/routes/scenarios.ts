@@ -2,21 +2,21 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../http/error-catalogue.js';
 import { problems } from '../http/schemas.js';
-import { parseScenarioRequest, ScenarioParseError } from '../sim/scenario/parse.js';
-import { runScenario } from '../sim/scenario/runner.js';
+import { checkRequestBounds, type ScenarioIssue, ScenarioParseError } from '../sim/scenario/parse.js';
+import { createSandbox, type SandboxLimits } from '../sim/scenario/sandbox.js';
 import { ScenarioSchema } from '../sim/scenario/schema.js';
-import { type BuildApp, inProcessTarget } from '../sim/scenario/transport.js';
 
 /**
- * `POST /v1/scenarios/run`: runs one posted scenario in a sandbox of its own (a fresh app on an
- * in-memory database with a simulated clock, closed afterwards) and answers the report, 200
- * whether it passed or failed. The service's own data is never touched. Limits: the format's
- * 500 steps, 30 s of run time (the steps left are reported as skipped), two runs at a time
- * (a third is a 429).
+ * `POST /v1/scenarios/run`: runs one posted scenario in a sandbox of its own (a worker thread
+ * with a fresh app on an in-memory database and a simulated clock, gone afterwards) and answers
+ * the report, 200 whether it passed or failed. The service's own data is never touched. Limits
+ * (src/sim/scenario/sandbox.ts): the format's 500 steps; 30 s of run time (the steps left are
+ * reported as skipped; a step still going 2 s later is stopped with its worker); 256 MiB of
+ * worker heap; one run per API key and two in all (429 with Retry-After beyond).
  */
 
-export const SANDBOX_TIME_LIMIT_MS = 30_000;
-export const SANDBOX_CONCURRENCY = 2;
+/** What a busy caller is told to wait: runs mostly take a second or two. */
+const RETRY_AFTER_SECONDS = 2;
 
 const Mismatch = z.object({
   path: z.string(),
@@ -46,7 +46,14 @@ const StepReport = z
       .meta({ description: "A failed step on a call: the call's event log" }),
     requests: z
       .array(z.object({ method: z.string(), path: z.string(), status: z.number().int() }))
-      .optional(),
+      .optional()
+      .meta({ description: 'A failed step: its requests, the last 20' }),
+    requestsOmitted: z.number().int().optional().meta({ description: 'Earlier requests left out' }),
+    mismatchesOmitted: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'Mismatches beyond the first 20, left out' }),
   })
   .meta({ id: 'ScenarioStepReport' });
 
@@ -60,6 +67,10 @@ const ScenarioReport = z
     durationMs: z.number(),
     notes: z.array(z.string()),
     error: z.string().optional(),
+    stopped: z.enum(['time_limit', 'memory_limit']).optional().meta({
+      description:
+        'The run was stopped at its time limit or past its memory limit; steps not run are skipped',
+    }),
     steps: z.array(StepReport),
   })
   .meta({ id: 'ScenarioReport' });
@@ -73,12 +84,13 @@ const RunBody = z
     description: 'A scenario as JSON, or `{yaml}` with its YAML text (scenarios/scenario.schema.json)',
   });
 
-const routes: FastifyPluginAsyncZod<{ buildApp: BuildApp }> = async (app, opts) => {
-  const target = inProcessTarget(opts.buildApp, {
+const routes: FastifyPluginAsyncZod<{ sandbox?: Partial<SandboxLimits> }> = async (app, opts) => {
+  const sandbox = createSandbox(opts.sandbox);
+  const { timeLimitMs, heapMb, concurrency, perKey } = sandbox.limits;
+  const overrides = {
     conferenceAccessNumber: app.config.conferenceAccessNumber,
     conferenceMaxParticipants: app.config.conferenceMaxParticipants,
-  });
-  let running = 0;
+  };
 
   app.post(
     '/scenarios/run',
@@ -91,50 +103,65 @@ const routes: FastifyPluginAsyncZod<{ buildApp: BuildApp }> = async (app, opts) 
         operationId: 'runScenario',
         summary:
           'Run a scenario in an isolated sandbox (its own in-memory app) and get the report; 200 whether it passed or not',
-        description: `At most 500 steps and ${SANDBOX_TIME_LIMIT_MS / 1000} s of run time; ${SANDBOX_CONCURRENCY} runs at a time (429 beyond). The service's own data is never touched.`,
+        description: `At most 500 steps, ${timeLimitMs / 1000} s of run time (a run still going then is stopped: \`stopped\` in the report) and ${heapMb} MiB of heap; ${perKey} run(s) at a time per API key and ${concurrency} in all (429 with Retry-After beyond). \`$regex\` patterns are RE2 syntax (no backreferences, no lookaround); one RE2 cannot run makes the scenario invalid (400). The service's own data is never touched.`,
         body: RunBody,
-        response: { 200: ScenarioReport, ...problems(429) },
+        response: { 200: ScenarioReport, ...problems(429, 503) },
       },
       // The body is validated by the scenario parser, which names the path of each problem in
       // the scenario (and its line in YAML) instead of the union's "invalid input".
       validatorCompiler: () => (data) => ({ value: data }),
     },
-    async (request) => {
-      const scenario = parse(request.body);
-      if (running >= SANDBOX_CONCURRENCY)
+    async (request, reply) => {
+      try {
+        checkRequestBounds(request.body);
+      } catch (error) {
+        throw invalid(error);
+      }
+      const release = sandbox.admit(request.principal.id);
+      if (release === undefined) {
+        reply.header('retry-after', String(RETRY_AFTER_SECONDS));
         throw new AppError(
           'scenario_runs_busy',
-          `${SANDBOX_CONCURRENCY} scenarios are running; retry shortly`,
+          `a key runs ${perKey} scenario(s) at a time and the sandbox ${concurrency}; retry in ${RETRY_AFTER_SECONDS} s`,
         );
-      running++;
+      }
       try {
-        return await runScenario(scenario, { target, timeLimitMs: SANDBOX_TIME_LIMIT_MS });
+        const outcome = await sandbox.run(request.body, overrides);
+        if (outcome.kind === 'report') return outcome.report;
+        if (outcome.kind === 'invalid')
+          throw invalid(new ScenarioParseError(outcome.issues, undefined, outcome.source));
+        // Stopped before it ran: reading it took all the memory (the caller's input), or the
+        // worker did not start in time (the service's load).
+        if (outcome.reason === 'time_limit') {
+          reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+          throw new AppError('service_unavailable', outcome.detail);
+        }
+        throw new AppError('validation_failed', `invalid scenario: body: ${outcome.detail}`, [
+          { path: 'body', message: outcome.detail },
+        ]);
       } finally {
-        running--;
+        release();
       }
     },
   );
 };
 
-function parse(body: unknown) {
-  try {
-    return parseScenarioRequest(body);
-  } catch (error) {
-    if (!(error instanceof ScenarioParseError)) throw error;
-    const prefix = error.source === 'text' ? 'body.yaml' : 'body';
-    const errors = error.issues.map((issue) => ({
-      path: [prefix, ...issue.path].join('.'),
-      message:
-        issue.line === undefined
-          ? issue.message
-          : `line ${issue.line}, column ${issue.column}: ${issue.message}`,
-    }));
-    throw new AppError(
-      'validation_failed',
-      `invalid scenario: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
-      errors,
-    );
-  }
+/** A ScenarioParseError as a 400 naming each problem's path (`body.yaml` and the line in YAML). */
+function invalid(error: unknown): unknown {
+  if (!(error instanceof ScenarioParseError)) return error;
+  const prefix = error.source === 'text' ? 'body.yaml' : 'body';
+  const errors = error.issues.map((issue: ScenarioIssue) => ({
+    path: [prefix, ...issue.path].join('.'),
+    message:
+      issue.line === undefined
+        ? issue.message
+        : `line ${issue.line}, column ${issue.column}: ${issue.message}`,
+  }));
+  return new AppError(
+    'validation_failed',
+    `invalid scenario: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+    errors,
+  );
 }
 
 export default routes;

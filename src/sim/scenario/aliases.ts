@@ -8,6 +8,9 @@ export class ScenarioRunError extends Error {
   override name = 'ScenarioRunError';
 }
 
+/** The longest a string may grow to once its placeholders are filled in. */
+export const MAX_INTERPOLATED_LENGTH = 64 * 1024;
+
 interface Entry {
   kind: AliasKind;
   id: string;
@@ -75,12 +78,29 @@ export class AliasTable {
   interpolate(text: string): unknown {
     const whole = /^\{([^{}]+)\}$/.exec(text);
     if (whole !== null && new RegExp(PLACEHOLDER.source).test(text)) return this.placeholder(whole[1]!);
-    return text.replace(PLACEHOLDER, (_, name: string) => String(this.placeholder(name)));
+    return this.fill(text, String);
   }
 
   /** A request path: placeholders are URL-encoded (`{li.msisdn}` → `%2B8613…`). */
   interpolatePath(path: string): string {
-    return path.replace(PLACEHOLDER, (_, name: string) => encodeURIComponent(String(this.placeholder(name))));
+    return this.fill(path, (value) => encodeURIComponent(String(value)));
+  }
+
+  /**
+   * Fills a text's placeholders, refusing a result past MAX_INTERPOLATED_LENGTH as it grows:
+   * thousands of `{list.items}` in one string would otherwise build hundreds of megabytes.
+   */
+  private fill(text: string, render: (value: unknown) => string): string {
+    let length = text.length;
+    return text.replace(PLACEHOLDER, (_, name: string) => {
+      const value = render(this.placeholder(name));
+      length += value.length;
+      if (length > MAX_INTERPOLATED_LENGTH)
+        throw new ScenarioRunError(
+          `the text with its placeholders filled in passes ${MAX_INTERPOLATED_LENGTH / 1024} KiB`,
+        );
+      return value;
+    });
   }
 
   /** Interpolates every string of a value (inputs and expectations). */

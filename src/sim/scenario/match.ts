@@ -1,3 +1,5 @@
+import { compilePattern, matchesPattern, PatternError } from './pattern-matcher.js';
+
 /**
  * Partial matching of an expectation against what the API answered, with a per-field diff.
  *
@@ -45,19 +47,52 @@ export function isOperatorObject(value: unknown): value is Partial<Record<Operat
   return keys.length > 0 && keys.every((key) => key.startsWith('$'));
 }
 
-/** Paths and names of `$keys` that are not operators, for the scenario's static check. */
-export function unknownOperators(expected: unknown, path: (string | number)[] = []): (string | number)[][] {
-  const found: (string | number)[][] = [];
+/** Visits every `$key` of an expectation, however deep, with its path (ending in the key). */
+function eachOperator(
+  expected: unknown,
+  path: (string | number)[],
+  visit: (key: string, arg: unknown, path: (string | number)[]) => void,
+): void {
   if (Array.isArray(expected))
     expected.forEach((item, i) => {
-      found.push(...unknownOperators(item, [...path, i]));
+      eachOperator(item, [...path, i], visit);
     });
   else if (isPlainObject(expected)) {
     for (const [key, value] of Object.entries(expected)) {
-      if (key.startsWith('$') && !OPERATOR_SET.has(key)) found.push([...path, key]);
-      found.push(...unknownOperators(value, [...path, key]));
+      if (key.startsWith('$')) visit(key, value, [...path, key]);
+      eachOperator(value, [...path, key], visit);
     }
   }
+}
+
+/** Paths and names of `$keys` that are not operators, for the scenario's static check. */
+export function unknownOperators(expected: unknown, path: (string | number)[] = []): (string | number)[][] {
+  const found: (string | number)[][] = [];
+  eachOperator(expected, path, (key, _, at) => {
+    if (!OPERATOR_SET.has(key)) found.push(at);
+  });
+  return found;
+}
+
+/** `$regex` patterns that RE2 cannot run (or that are not text), for the static check. */
+export function unrunnablePatterns(
+  expected: unknown,
+  path: (string | number)[] = [],
+): { path: (string | number)[]; message: string }[] {
+  const found: { path: (string | number)[]; message: string }[] = [];
+  eachOperator(expected, path, (key, arg, at) => {
+    if (key !== '$regex') return;
+    if (typeof arg !== 'string') {
+      found.push({ path: at, message: '$regex takes a pattern as a string' });
+      return;
+    }
+    try {
+      compilePattern(arg);
+    } catch (error) {
+      if (!(error instanceof PatternError)) throw error;
+      found.push({ path: at, message: `$regex cannot run this pattern: ${error.message}` });
+    }
+  });
   return found;
 }
 
@@ -109,8 +144,7 @@ function matchOperators(ops: Partial<Record<Operator, unknown>>, actual: unknown
           );
         break;
       case '$regex':
-        if (typeof actual !== 'string' || !new RegExp(String(arg), 'u').test(actual))
-          fail(`expected to match /${String(arg)}/, got ${show(actual)}`, arg);
+        out.push(...matchRegex(String(arg), actual, path));
         break;
       case '$includes':
         if (typeof actual !== 'string' || !actual.includes(String(arg)))
@@ -166,6 +200,19 @@ function matchOperators(ops: Partial<Record<Operator, unknown>>, actual: unknown
     }
   }
   return out;
+}
+
+/** A pattern checked when the scenario was parsed can still fail once `{alias}` is filled in. */
+function matchRegex(pattern: string, actual: unknown, path: string): Mismatch[] {
+  try {
+    if (typeof actual === 'string' && matchesPattern(pattern, actual)) return [];
+  } catch (error) {
+    if (!(error instanceof PatternError)) throw error;
+    return [{ path, expected: pattern, actual, message: `cannot run /${pattern}/: ${error.message}` }];
+  }
+  return [
+    { path, expected: pattern, actual, message: `expected to match /${pattern}/, got ${show(actual)}` },
+  ];
 }
 
 function compare(op: '$gt' | '$gte' | '$lt' | '$lte', a: number, b: number): boolean {

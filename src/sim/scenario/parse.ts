@@ -1,5 +1,12 @@
-import { type Document, LineCounter, parseDocument } from 'yaml';
+import { type Document, isAlias, LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
+import {
+  depthOverflow,
+  MAX_DEPTH,
+  MAX_YAML_LENGTH,
+  MAX_YAML_NESTING,
+  yamlNestingOverflow,
+} from './input-limits.js';
 import { type Scenario, ScenarioSchema } from './schema.js';
 
 /** Reading a scenario: YAML (JSON is YAML too) or an already parsed value, with errors by path. */
@@ -41,9 +48,13 @@ export function formatIssue(issue: ScenarioIssue, file?: string): string {
   return `${where}${path}: ${issue.message}`;
 }
 
+/** How far YAML aliases may expand (yaml's own count of the nodes an alias brings in). */
+const MAX_ALIAS_COUNT = 100;
+
 /** Parses YAML or JSON text; throws ScenarioParseError naming paths and lines. */
 export function parseScenarioText(text: string, file?: string): Scenario {
   const lineCounter = new LineCounter();
+  checkTextBounds(text, file);
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     // After the first syntax error the parser's further complaints are mostly its echo.
@@ -63,7 +74,8 @@ export function parseScenarioText(text: string, file?: string): Scenario {
       file,
     );
   }
-  const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  const value = resolveAliases(doc, lineCounter, file);
+  checkDepth(value, file, (path) => locate(doc, lineCounter, path));
   const result = ScenarioSchema.safeParse(value);
   if (result.success) return result.data;
   throw new ScenarioParseError(
@@ -74,6 +86,7 @@ export function parseScenarioText(text: string, file?: string): Scenario {
 
 /** Validates an already parsed scenario (a JSON body); throws ScenarioParseError. */
 export function parseScenarioValue(value: unknown): Scenario {
+  checkDepth(value, undefined, () => ({}), 'value');
   const result = ScenarioSchema.safeParse(value);
   if (result.success) return result.data;
   throw new ScenarioParseError(toIssues(result.error), undefined, 'value');
@@ -81,22 +94,119 @@ export function parseScenarioValue(value: unknown): Scenario {
 
 /** A request body: `{yaml: "…"}` (YAML text) or the scenario itself as JSON. */
 export function parseScenarioRequest(body: unknown): Scenario {
-  if (body !== null && typeof body === 'object' && 'yaml' in body) {
-    const { yaml, ...rest } = body as { yaml: unknown };
-    if (typeof yaml !== 'string' || Object.keys(rest).length > 0)
-      throw new ScenarioParseError(
-        [
-          {
-            path: ['yaml'],
-            message: 'give either {yaml: "<the scenario as YAML>"} alone or the scenario as JSON',
-          },
-        ],
-        undefined,
-        'value',
-      );
-    return parseScenarioText(yaml);
+  const yaml = yamlOf(body);
+  return yaml === undefined ? parseScenarioValue(body) : parseScenarioText(yaml);
+}
+
+/**
+ * The cheap bounds of a request body (the YAML text's length, the JSON value's depth), for
+ * checking before the body is handed on; parseScenarioRequest checks them too.
+ */
+export function checkRequestBounds(body: unknown): void {
+  const yaml = yamlOf(body);
+  if (yaml === undefined) checkDepth(body, undefined, () => ({}), 'value');
+  else checkTextLength(yaml);
+}
+
+/** The YAML text of a `{yaml}` body; undefined for a JSON scenario. */
+function yamlOf(body: unknown): string | undefined {
+  if (body === null || typeof body !== 'object' || !('yaml' in body)) return undefined;
+  const { yaml, ...rest } = body as { yaml: unknown };
+  if (typeof yaml !== 'string' || Object.keys(rest).length > 0)
+    throw new ScenarioParseError(
+      [
+        {
+          path: ['yaml'],
+          message: 'give either {yaml: "<the scenario as YAML>"} alone or the scenario as JSON',
+        },
+      ],
+      undefined,
+      'value',
+    );
+  return yaml;
+}
+
+function checkTextLength(text: string, file?: string): void {
+  if (text.length > MAX_YAML_LENGTH)
+    throw new ScenarioParseError(
+      [
+        {
+          path: [],
+          message: `YAML: at most ${MAX_YAML_LENGTH / 1024} KiB of text (this is ${Math.ceil(text.length / 1024)} KiB)`,
+        },
+      ],
+      file,
+    );
+}
+
+/** Size and nesting, before the YAML parser (which recurses) reads the text. */
+function checkTextBounds(text: string, file?: string): void {
+  checkTextLength(text, file);
+  const overflow = yamlNestingOverflow(text);
+  if (overflow === undefined) return;
+  let lineStart = 0;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < overflow; i = text.indexOf('\n', i + 1)) {
+    lineStart = i + 1;
+    line++;
   }
-  return parseScenarioValue(body);
+  throw new ScenarioParseError(
+    [
+      {
+        path: [],
+        message: `YAML: nested too deeply (more than ${MAX_YAML_NESTING} levels of brackets and indentation)`,
+        line,
+        column: overflow - lineStart + 1,
+      },
+    ],
+    file,
+  );
+}
+/**
+ * The document as plain values. An alias whose anchor is missing or comes later, or aliases
+ * that expand past the limit (a "billion laughs"), are the caller's YAML problem, at the alias.
+ */
+function resolveAliases(doc: Document, lineCounter: LineCounter, file?: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    let at: number | undefined;
+    let name = '';
+    visit(doc, {
+      Alias(_, node) {
+        if (!isAlias(node)) return undefined;
+        if (at === undefined || node.resolve(doc) === undefined) {
+          at = node.range?.[0];
+          name = node.source;
+        }
+        return node.resolve(doc) === undefined ? visit.BREAK : undefined;
+      },
+    });
+    const message = /resource exhaustion/.test(error.message)
+      ? `YAML: aliases expand too far (at most ${MAX_ALIAS_COUNT} expansions; is this a "billion laughs"?)`
+      : `YAML: unknown alias *${name} (an anchor &${name} must come before its alias)`;
+    const pos = at === undefined ? undefined : lineCounter.linePos(at);
+    throw new ScenarioParseError(
+      [{ path: [], message, ...(pos === undefined ? {} : { line: pos.line, column: pos.col }) }],
+      file,
+    );
+  }
+}
+
+function checkDepth(
+  value: unknown,
+  file: string | undefined,
+  where: (path: (string | number)[]) => { line?: number; column?: number },
+  source: 'text' | 'value' = 'text',
+): void {
+  const path = depthOverflow(value);
+  if (path === undefined) return;
+  throw new ScenarioParseError(
+    [{ path, message: `nested too deeply (at most ${MAX_DEPTH} levels)`, ...where(path) }],
+    file,
+    source,
+  );
 }
 
 function toIssues(error: z.ZodError): ScenarioIssue[] {

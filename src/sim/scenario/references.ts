@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { OPERATORS, unknownOperators } from './match.js';
+import { OPERATORS, unknownOperators, unrunnablePatterns } from './match.js';
 import { NUMBER_LITERAL, PLACEHOLDER, STEP_KINDS } from './patterns.js';
 import type { MenuSpec, Scenario, StepSpec } from './schema.js';
 
@@ -135,6 +135,7 @@ export function checkScenarioReferences(scenario: Scenario, ctx: z.RefinementCtx
     placeholders(step.expect, [...at, 'expect']);
     for (const where of unknownOperators(step.expect, [...at, 'expect']))
       issue(where, `unknown operator ${String(where.at(-1))}; operators: ${OPERATORS.join(', ')}`);
+    for (const bad of unrunnablePatterns(step.expect, [...at, 'expect'])) issue(bad.path, bad.message);
   });
 }
 

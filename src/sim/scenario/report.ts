@@ -30,8 +30,11 @@ export interface StepReport {
     /** Aliases of the ids that the events mention, for reading. */
     names?: Record<string, string>;
   };
-  /** On failure: the requests the step made. */
+  /** On failure: the requests the step made (the sandbox keeps the last few). */
   requests?: { method: string; path: string; status: number }[];
+  /** Requests, mismatches left out of a bounded report (the sandbox endpoint's). */
+  requestsOmitted?: number;
+  mismatchesOmitted?: number;
 }
 
 export interface ScenarioReport {
@@ -43,8 +46,10 @@ export interface ScenarioReport {
   durationMs: number;
   /** How the run adapted to the target (renumbered numbers, a clock moved by weeks). */
   notes: string[];
-  /** A scenario that could not run at all (invalid file, unreachable target). */
+  /** A scenario that could not run at all (invalid file, unreachable target), or was stopped. */
   error?: string;
+  /** The run was stopped: at its time limit, or (in the sandbox) past its memory limit. */
+  stopped?: 'time_limit' | 'memory_limit';
   steps: StepReport[];
 }
 

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { AliasTable } from './aliases.js';
-import { createContext, describeResponse, type RunContext } from './context.js';
+import { createContext, describeResponse, type RunContext, TimeLimitError } from './context.js';
 import { match } from './match.js';
 import { NumberPlan } from './numbers.js';
 import { aliasKindOf } from './references.js';
@@ -65,25 +65,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         `declared numbers renumbered with block ${numbers.block} (digits 5–8 from the end) so that this run's data is its own`,
       );
     const aliases = new AliasTable(clock, numbers);
-    const steps = scenario.steps.map((step, i) => ({ step, index: i + 1 }));
     let failed = false;
     if (scenario.setup !== undefined) {
       const log: StepReport['requests'] = [];
       const ctx = createContext(transport, aliases, clock, deadline, log);
-      failed = !(await runPart(
-        report,
-        options,
-        { index: 0, kind: 'setup', label: 'setup' },
-        log,
-        async () => {
-          await runSetup(ctx, scenario.setup!);
-          return {};
-        },
-      ));
+      failed = !(await runPart(report, options, SETUP_HEAD, log, async () => {
+        await runSetup(ctx, scenario.setup!);
+        return {};
+      }));
     }
-    for (const { step, index } of steps) {
-      const kind = stepKind(step);
-      const head = { index, kind, label: stepLabel(step, kind) };
+    for (const [i, step] of scenario.steps.entries()) {
+      const head = stepHead(step, i + 1);
       if (failed) {
         pushStep(report, options, { ...head, outcome: 'skipped', durationMs: 0 });
         continue;
@@ -104,7 +96,22 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   return report;
 }
 
-type PartHead = Pick<StepReport, 'index' | 'kind' | 'label'>;
+export type PartHead = Pick<StepReport, 'index' | 'kind' | 'label'>;
+
+const SETUP_HEAD: PartHead = { index: 0, kind: 'setup', label: 'setup' };
+
+function stepHead(step: StepSpec, index: number): PartHead {
+  const kind = stepKind(step);
+  return { index, kind, label: stepLabel(step, kind) };
+}
+
+/** What the report will list, in order: the setup (when there is one) and each step. */
+export function partHeads(scenario: Scenario): PartHead[] {
+  return [
+    ...(scenario.setup === undefined ? [] : [SETUP_HEAD]),
+    ...scenario.steps.map((step, i) => stepHead(step, i + 1)),
+  ];
+}
 type StepDetails = Omit<StepReport, 'index' | 'kind' | 'label' | 'outcome' | 'durationMs'>;
 
 /** Runs the setup or a step, timing it; reports and returns whether it passed. */
@@ -122,6 +129,7 @@ async function runPart(
     const failed = details.error !== undefined || (details.mismatches?.length ?? 0) > 0;
     step = { ...head, outcome: failed ? 'failed' : 'passed', durationMs: 0, ...details };
   } catch (error) {
+    if (error instanceof TimeLimitError) report.stopped = 'time_limit';
     step = {
       ...head,
       outcome: 'failed',

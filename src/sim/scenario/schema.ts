@@ -68,7 +68,7 @@ const Duration = z
 
 const Expectation = z.unknown().meta({
   description:
-    'A partial match of the answer: objects by their listed fields, arrays as an ordered subsequence, plus operators $exact, $unordered, $length, $first, $last, $absent, $exists, $regex, $includes, $gt, $gte, $lt, $lte, $oneOf, $not',
+    'A partial match of the answer: objects by their listed fields, arrays as an ordered subsequence, plus operators $exact, $unordered, $length, $first, $last, $absent, $exists, $regex, $includes, $gt, $gte, $lt, $lte, $oneOf, $not. $regex takes an RE2 pattern (no backreferences, no lookaround; flags inline such as (?i))',
 });
 
 // ---- setup --------------------------------------------------------------------------------

@@ -34,8 +34,9 @@ export interface Target {
 export type BuildApp = (options: BuildOptions) => Promise<FastifyInstance>;
 
 /**
- * Fresh in-memory apps. `buildApp` is passed in rather than imported, so that the sandbox route,
- * which app.ts registers, does not import app.ts back.
+ * Fresh in-memory apps. `buildApp` is passed in rather than imported, so that this module, which
+ * the sandbox route's modules import and app.ts registers, does not import app.ts back (the
+ * sandbox's worker and the CLI import it themselves).
  */
 export function inProcessTarget(buildApp: BuildApp, overrides: Partial<Config> = {}): Target {
   return {

@@ -36,6 +36,15 @@ describe('alias resolution', () => {
     expect(a.interpolate('{conf.participants.0.msisdn}')).toBe('+86138');
   });
 
+  it('a text whose placeholders fill in past 64 KiB is refused as it grows', () => {
+    const a = table();
+    a.set('list', 'record', { id: 'list', items: Array.from({ length: 100 }, () => ({ id: 'x' })) });
+    expect(a.interpolate('{list.items}'.repeat(10))).toHaveLength(15_990);
+    expect(() => a.interpolate('{list.items}'.repeat(100_000))).toThrow(
+      new ScenarioRunError('the text with its placeholders filled in passes 64 KiB'),
+    );
+  });
+
   it('paths URL-encode what they interpolate', () => {
     expect(table().interpolatePath('/v1/messages?to={wang.msisdn}&at={@}')).toBe(
       '/v1/messages?to=%2B8613803110001&at=2026-11-24T01%3A00%3A00.000Z',

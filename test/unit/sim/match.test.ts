@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { match, unknownOperators } from '../../../src/sim/scenario/match.js';
+import { match, unknownOperators, unrunnablePatterns } from '../../../src/sim/scenario/match.js';
 
 const call = {
   id: 'call_1',
@@ -125,6 +125,30 @@ describe('operators', () => {
     expect(match({ $oneOf: ['busy', 'no_answer'] }, 'joined')).toHaveLength(1);
     expect(match({ $not: 'ended' }, 'ringing')).toEqual([]);
     expect(match({ $not: { state: 'ringing' } }, call)[0]?.message).toContain('expected not');
+  });
+
+  it('$regex runs on RE2: linear time, inline flags, Unicode classes', () => {
+    // The pattern the probe found: catastrophic for a backtracking engine, linear here.
+    const started = performance.now();
+    expect(match({ $regex: '^(a+)+$' }, `${'a'.repeat(10_000)}!`)).toHaveLength(1);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(match({ $regex: '(?i)^ZHANG' }, 'zhanglan')).toEqual([]);
+    expect(match({ $regex: '^\\p{Han}{2}$' }, '张兰')).toEqual([]);
+    expect(match({ $regex: 'x' }, 42)[0]?.message).toBe('expected to match /x/, got 42');
+  });
+
+  it('a pattern RE2 cannot run is named at its path; at run time it is a mismatch', () => {
+    expect(
+      unrunnablePatterns(
+        { name: { $regex: '^(a+)+\\1$' }, items: [{ $not: { $regex: '(?=a)' } }, { $regex: 7 }] },
+        ['expect'],
+      ),
+    ).toEqual([
+      { path: ['expect', 'name', '$regex'], message: expect.stringContaining('invalid escape sequence') },
+      { path: ['expect', 'items', 0, '$not', '$regex'], message: expect.stringContaining('Perl syntax') },
+      { path: ['expect', 'items', 1, '$regex'], message: '$regex takes a pattern as a string' },
+    ]);
+    expect(match({ $regex: '(?<=a)b' }, 'ab')[0]?.message).toMatch(/^cannot run \/\(\?<=a\)b\/: /);
   });
 
   it('finds unknown $keys with their paths', () => {
