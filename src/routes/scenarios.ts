@@ -92,6 +92,8 @@ const routes: FastifyPluginAsyncZod<{ buildApp: BuildApp }> = async (app, opts) 
         body: RunBody,
         response: { 200: ScenarioReport, ...problems(429) },
       },
+      // The sandbox keeps its own time limit and reports how far the run got.
+      handlerTimeout: SANDBOX_TIME_LIMIT_MS + 5000,
       // The body is validated by the scenario parser, which names the path of each problem in
       // the scenario (and its line in YAML) instead of the union's "invalid input".
       validatorCompiler: () => (data) => ({ value: data }),
