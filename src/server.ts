@@ -47,13 +47,44 @@ async function main() {
     );
   }
 
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-    if (err) server.log.error({ err }, 'closing after an uncaught error');
-    else server.log.info({ signal }, 'closing: draining in-flight requests');
-    await server.close();
-  });
+  // Signals reach this process itself under `npm start` too: its script execs node.
+  closeWithGrace(
+    {
+      delay: config.shutdownTimeoutMs,
+      logger: false,
+      onTimeout: (ms) => server.log.error(`not closed after ${ms} ms: exiting with requests unanswered`),
+      onSecondSignal: (signal) => server.log.error({ signal }, 'second signal: exiting at once'),
+    },
+    async ({ signal, err }) => {
+      if (err) server.log.error({ err }, 'closing after an uncaught error');
+      else server.log.info({ signal }, 'closing: finishing in-flight requests, refusing new ones (503)');
+      await server.close();
+      server.log.info('server closed');
+    },
+  );
 
-  await server.listen({ port: config.port, host: config.host });
+  try {
+    await server.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw error;
+    const why =
+      code === 'EADDRINUSE'
+        ? 'is already in use'
+        : code === 'EACCES'
+          ? 'needs privileges this process lacks'
+          : 'is not an address of this machine';
+    process.stderr.write(
+      `cannot listen on ${config.host}:${config.port}: the port ${why}. Set PORT (and HOST) to another, e.g. PORT=3001 npm start\n`,
+    );
+    await server.close();
+    process.exit(1);
+  }
+  const address = server.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  server.log.info(`API reference at ${origin}/docs; load demo data with npm run seed:demo`);
 }
 
 await main();

@@ -70,7 +70,7 @@ export function clientErrorHandler(
 /**
  * Requests that arrive while the server closes: 503 problem+json with `Connection: close`
  * (Fastify adds that header while closing), so that callers retry elsewhere. Requests already
- * being handled run to the end.
+ * being handled run to the end, and their answers close their connections.
  */
 async function shutdownAnswers(app: FastifyInstance, opts: { retryAfterSeconds: number }): Promise<void> {
   let closing = false;
@@ -86,6 +86,12 @@ async function shutdownAnswers(app: FastifyInstance, opts: { retryAfterSeconds: 
     }
     reply.header('retry-after', String(opts.retryAfterSeconds));
     sendProblem(reply, 'shutting_down', 'the service is shutting down; retry on another instance or later');
+  });
+  // A keep-alive connection busy when closing began would stay open once idle (Fastify closes
+  // only the connections idle at that moment) and hold the close until its keep-alive timeout.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
 }
 
