@@ -47,21 +47,36 @@ async function main() {
     );
   }
 
-  // Signals reach this process itself under `npm start` too: its script execs node.
-  closeWithGrace(
+  const grace = closeWithGrace(
     {
       delay: config.shutdownTimeoutMs,
       logger: false,
+      skip: ['SIGINT', 'SIGTERM'],
       onTimeout: (ms) => server.log.error(`not closed after ${ms} ms: exiting with requests unanswered`),
-      onSecondSignal: (signal) => server.log.error({ signal }, 'second signal: exiting at once'),
     },
-    async ({ signal, err }) => {
+    async ({ err }) => {
       if (err) server.log.error({ err }, 'closing after an uncaught error');
-      else server.log.info({ signal }, 'closing: finishing in-flight requests, refusing new ones (503)');
       await server.close();
       server.log.info('server closed');
     },
   );
+  // SIGINT and SIGTERM are handled here rather than by close-with-grace, which exits at once on
+  // a second signal: npm (whose start script execs node, so the signal reaches this process)
+  // forwards the signal it got, then sends it again as it exits. A second signal well after
+  // the first still means "now".
+  let firstSignalAt = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (firstSignalAt === 0) {
+      firstSignalAt = Date.now();
+      server.log.info({ signal }, 'closing: finishing in-flight requests, refusing new ones (503)');
+      void grace.close();
+    } else if (Date.now() - firstSignalAt > 1000) {
+      server.log.error({ signal }, 'second signal: exiting at once');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   try {
     await server.listen({ port: config.port, host: config.host });

@@ -1,5 +1,6 @@
-import { STATUS_CODES } from 'node:http';
-import type { Socket } from 'node:net';
+import { type Server, STATUS_CODES } from 'node:http';
+import net, { type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ERRORS, type ErrorCode } from './error-catalogue.js';
@@ -67,6 +68,27 @@ export function clientErrorHandler(
   );
 }
 
+/** How long open connections may keep sending once the server stops accepting new ones. */
+const LINGER_MS = 500;
+
+/**
+ * Stops accepting connections but leaves the open ones alone for a moment. Node's
+ * `http.Server.close()` destroys every connection idle at that instant, and under load a
+ * keep-alive connection is "idle" while the caller's next request is still in the socket's
+ * buffer: that request would be reset. Given a moment instead, it is read and answered (503,
+ * `Connection: close`); connections still open after the linger are closed by Fastify's close.
+ */
+async function stopAccepting(server: Server): Promise<void> {
+  // net.Server's own close: the listener only, without http.Server's idle-connection sweep.
+  net.Server.prototype.close.call(server);
+  const lingerEnds = Date.now() + LINGER_MS;
+  while (Date.now() < lingerEnds) {
+    const open = await new Promise<number>((resolve) => server.getConnections((_, count) => resolve(count)));
+    if (open === 0) return;
+    await sleep(10);
+  }
+}
+
 /**
  * Requests that arrive while the server closes: 503 problem+json with `Connection: close`
  * (Fastify adds that header while closing), so that callers retry elsewhere. Requests already
@@ -74,9 +96,9 @@ export function clientErrorHandler(
  */
 async function shutdownAnswers(app: FastifyInstance, opts: { retryAfterSeconds: number }): Promise<void> {
   let closing = false;
-  app.addHook('preClose', (done) => {
+  app.addHook('preClose', async () => {
     closing = true;
-    done();
+    if (app.server.listening) await stopAccepting(app.server);
   });
   // Callback style: this hook runs on every request of the hot path.
   app.addHook('onRequest', (_request, reply, done) => {

@@ -1,6 +1,7 @@
 import underPressure from '@fastify/under-pressure';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { problemBody } from './problem-details.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -28,18 +29,32 @@ const MIB = 1024 * 1024;
 
 /**
  * Load shedding (@fastify/under-pressure): past the thresholds every request answers 503
- * problem+json with `Retry-After` at once (the error handler maps `FST_UNDER_PRESSURE`), instead
+ * problem+json with `Retry-After` at once, before authentication or parsing, instead
  * of queueing without bound behind work that already misses its time. Routes whose config
  * spreads NEVER_SHED (`/healthz`) keep answering.
  */
 async function loadShedding(app: FastifyInstance, opts: LoadSheddingOptions): Promise<void> {
+  // Start-up blocks the event loop for longer than a sample (migrations, the directory, the
+  // OpenAPI document): a sample without a single tick reads as an infinite delay, which would
+  // shed the first requests of a fresh process. Real pressure is measured from samples taken
+  // once the app is ready.
+  let measuredFrom = Number.POSITIVE_INFINITY;
+  app.addHook('onReady', async () => {
+    measuredFrom = Date.now() + 2 * opts.sampleIntervalMs;
+  });
+  const detail = 'the service is overloaded; retry after the Retry-After seconds';
   await app.register(underPressure, {
     maxEventLoopDelay: opts.maxEventLoopDelayMs,
     maxHeapUsedBytes: opts.maxHeapUsedMb * MIB,
     maxRssBytes: opts.maxRssMb * MIB,
     sampleInterval: opts.sampleIntervalMs,
-    retryAfter: opts.retryAfterSeconds,
-    message: 'the service is overloaded; retry after the Retry-After seconds',
+    // Called only under pressure, so the admitted path pays nothing for it.
+    // under-pressure sends what it returns; nothing admits the request.
+    pressureHandler: ((_request: FastifyRequest, reply: FastifyReply) => {
+      if (Date.now() < measuredFrom) return undefined;
+      reply.code(503).header('retry-after', String(opts.retryAfterSeconds)).type('application/problem+json');
+      return problemBody('overloaded', detail);
+    }) as unknown as () => undefined,
   });
 }
 

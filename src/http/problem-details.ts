@@ -18,7 +18,6 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_BAD_URL: 'malformed_url',
   FST_ERR_MAX_PARAM_LENGTH: 'uri_too_long',
   FST_ERR_HANDLER_TIMEOUT: 'deadline_exceeded',
-  FST_UNDER_PRESSURE: 'overloaded',
 };
 
 /** Expected answers of a busy or stopping service: logging each would add to the load. */

@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type ServerProcess, startServer } from '../helpers/server-process.js';
 
 /**
  * End to end: the built server (`npm run build` runs before vitest in `npm test`) started as
@@ -12,45 +13,12 @@ const SERVER = path.resolve('dist/src/server.js');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'telecom-e2e-'));
 const children: ChildProcess[] = [];
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  stdout: () => string;
-}
+const start = (env: Record<string, string>) =>
+  startServer(process.execPath, [SERVER], { DATA_DIR: dataDir, ...env }, children);
 
-function start(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, [SERVER], {
-    env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: dataDir, CLOCK: 'simulated', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 15_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1], stdout: () => out });
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${out}`));
-    });
-  });
-}
-
-function stop(running: Running): Promise<number | null> {
-  return new Promise((resolve) => {
-    running.child.removeAllListeners('exit');
-    running.child.on('exit', (code) => resolve(code));
-    running.child.kill('SIGTERM');
-  });
+function stop(running: ServerProcess): Promise<number | null> {
+  running.child.kill('SIGTERM');
+  return running.exited;
 }
 
 afterAll(() => {
@@ -64,7 +32,7 @@ describe('the built server as a process', () => {
     const first = await start({});
     const keyFile = path.join(dataDir, 'admin-api-key');
     const adminKey = readFileSync(keyFile, 'utf8').trim();
-    expect(first.stdout()).toContain(adminKey);
+    expect(first.output()).toContain(adminKey);
     const auth = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
 
     expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
@@ -89,7 +57,7 @@ describe('the built server as a process', () => {
 
     const second = await start({});
     // The key is printed only when it is generated.
-    expect(second.stdout()).not.toContain(adminKey);
+    expect(second.output()).not.toContain(adminKey);
     const fetched = await fetch(`${second.url}/v1/groups/${group.id}`, { headers: auth });
     expect(fetched.status).toBe(200);
     expect(((await fetched.json()) as { name: string }).name).toBe('河北测试集团');
