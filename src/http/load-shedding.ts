@@ -34,6 +34,8 @@ const MIB = 1024 * 1024;
  * spreads NEVER_SHED (`/healthz`) keep answering.
  */
 async function loadShedding(app: FastifyInstance, opts: LoadSheddingOptions): Promise<void> {
+  // Every threshold off: no sampling timer either.
+  if (opts.maxEventLoopDelayMs === 0 && opts.maxHeapUsedMb === 0 && opts.maxRssMb === 0) return;
   // Start-up blocks the event loop for longer than a sample (migrations, the directory, the
   // OpenAPI document): a sample without a single tick reads as an infinite delay, which would
   // shed the first requests of a fresh process. Real pressure is measured from samples taken
