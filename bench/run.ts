@@ -2,7 +2,8 @@
  * `npm run bench`: every benchmark in one run, a table against the targets, and JSON results.
  *
  *   npx tsx bench/run.ts [--members 100000] [--groups 1000] [--duration 10] [--profile]
- *                        [--skip-engines] [--skip-conference] [--skip-load] [--load-duration 5]
+ *                        [--skip-engines] [--skip-conference] [--skip-load] [--skip-overload]
+ *                        [--load-duration 5]
  *
  * 1. bench/route-http.ts (imported): `POST /v1/route` on the real app with 100k members loaded
  *    from SQLite vs a bare Fastify baseline, under autocannon -c 50; the same with every group's
@@ -16,6 +17,9 @@
  *    offered rates up to the highest that keeps that p99.
  * 6. bench/load/profiles.ts (imported): baseline, route, SMS, a full call with its CDR and
  *    conference control, each at -c 50 and at a fixed offered rate; JSON + HTML report.
+ *
+ * 7. bench/overload.ts (imported; alone: `npm run bench:overload`): calls offered at 2x and 5x
+ *    their measured maximum with load shedding on: admitted share, shed share, p99, /healthz p99.
  *
  * Targets (DESIGN.md, reference 2-core machine): route ≥ 90 % of the baseline in the same run
  * with p99 ≤ 5 ms; the route with ringback on within 5 % of without; ≥ 1M decisions/s
@@ -32,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { type ConferenceHttpReport, runConferenceHttp } from './conference-http.js';
 import { runLoadProfiles } from './load/profiles.js';
 import { type LoadReport, writeReport } from './load/report.js';
+import { type OverloadReport, printOverload, runOverload, writeOverload } from './overload.js';
 import { optionsFromArgs, printProfiles, type RouteHttpReport, runRouteHttp } from './route-http.js';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -304,6 +309,14 @@ if (!args.includes('--skip-load')) {
   console.log(`written ${path.relative(process.cwd(), written.html)}`);
 }
 
+let overload: OverloadReport | null = null;
+if (!args.includes('--skip-overload')) {
+  console.log('\n== 7 overload: calls offered at 2x and 5x their maximum (bench/overload.ts)');
+  overload = await runOverload(argValue('--load-duration', 5));
+  printOverload(overload);
+  console.log(`written ${path.relative(process.cwd(), writeOverload(overload))}`);
+}
+
 const rows = [
   ...routeRows(routeHttp),
   ...(routeEngine ? engineRows(routeEngine) : []),
@@ -366,6 +379,7 @@ const report = {
   directorySearch,
   conference,
   load,
+  overload,
 };
 mkdirSync(RESULTS_DIR, { recursive: true });
 const stamp = startedAt.toISOString().replace(/[:.]/g, '-');

@@ -7,8 +7,10 @@ import type { Config } from './config.js';
 import { nationalCalendarCoverage } from './domain/calendar/national-calendar.js';
 import auditPlugin from './http/audit.js';
 import authPlugin, { withKeyIdInLogs } from './http/auth.js';
+import shutdownAnswers, { clientErrorHandler, frameworkErrors } from './http/framework-errors.js';
 import idempotencyPlugin from './http/idempotency.js';
 import { acceptEmptyJsonOnBodilessRoutes } from './http/json-body.js';
+import loadSheddingPlugin from './http/load-shedding.js';
 import openapiPlugin from './http/openapi.js';
 import problemDetailsPlugin from './http/problem-details.js';
 import rateLimitPlugin from './http/rate-limit.js';
@@ -101,6 +103,14 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     requestIdHeader: 'x-request-id',
     genReqId: requestIds(),
     ajv: { customOptions: { coerceTypes: false } },
+    // The per-request deadline (503 past it); routes that outlive it set their own.
+    handlerTimeout: config.requestDeadlineMs,
+    // Answered as problem+json by shutdownAnswers and the two handlers below instead.
+    return503OnClosing: false,
+    frameworkErrors,
+    clientErrorHandler,
+    // On close, keep-alive connections end as soon as they are idle; busy ones finish first.
+    forceCloseConnections: 'idle',
   }).withTypeProvider<ZodTypeProvider>();
   // JSON in, JSON out: a text/plain body is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
@@ -141,12 +151,15 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     db.$client.close();
   });
 
-  // Order matters: errors first so every later failure is problem+json; OpenAPI before the
+  // Order matters: errors first so every later failure is problem+json; shedding and the
+  // shutdown answers before auth, so that refusing costs little; OpenAPI before the
   // routes so it sees them; auth before idempotency, whose stored answers are per API key;
   // the write batch before the routes, whose write routes it hooks as they are registered.
   // Budgets before auth, which consults them (their per-key hook still runs after auth's); the
   // audit log after auth (it names the key) and before the write batch (which waits for it).
   await app.register(problemDetailsPlugin);
+  await app.register(shutdownAnswers, { retryAfterSeconds: config.overload.retryAfterSeconds });
+  await app.register(loadSheddingPlugin, config.overload);
   await app.register(openapiPlugin);
   await app.register(rateLimitPlugin, { authFailuresPerSecond: config.authFailuresPerSecond });
   await app.register(authPlugin, { apiKeys: services.apiKeys, failures: app.authFailures });

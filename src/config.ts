@@ -1,13 +1,14 @@
 import { z } from 'zod';
 
-function wholeNumber(min: number, max: number) {
+/** A whole number in decimal digits within [min, max], named in the message. */
+const wholeNumber = (min: number, max: number) => {
   const message = `must be a whole number ${min}–${max}`;
   return z
     .string()
-    .regex(/^\d{1,9}$/, message)
+    .regex(/^\d{1,10}$/, message)
     .transform(Number)
     .pipe(z.number().min(min, message).max(max, message));
-}
+};
 
 /**
  * The service's configuration, parsed once from the environment at start and frozen.
@@ -44,6 +45,16 @@ const ConfigSchema = z.object({
     .transform(Number)
     .pipe(z.number().min(2, 'must be a whole number 2–500').max(500, 'must be a whole number 2–500'))
     .default(10),
+  /** A request still handled this long answers 503 (the scenario sandbox keeps its own limit). */
+  REQUEST_DEADLINE_MS: wholeNumber(1, 600_000).default(10_000),
+  /** Shedding thresholds (0 turns one off): mean event-loop delay over a sample, heap, RSS. */
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: wholeNumber(0, 60_000).default(100),
+  OVERLOAD_MAX_HEAP_MB: wholeNumber(0, 1_048_576).default(1536),
+  OVERLOAD_MAX_RSS_MB: wholeNumber(0, 1_048_576).default(0),
+  OVERLOAD_SAMPLE_INTERVAL_MS: wholeNumber(10, 60_000).default(250),
+  OVERLOAD_RETRY_AFTER_SECONDS: wholeNumber(1, 3600).default(2),
+  /** After a stop signal, how long in-flight requests may take before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: wholeNumber(100, 600_000).default(8000),
 });
 
 export interface Config {
@@ -65,6 +76,15 @@ export interface Config {
   conferenceAccessNumber: string;
   /** The default cap of a conference, host included. */
   conferenceMaxParticipants: number;
+  requestDeadlineMs: number;
+  overload: {
+    maxEventLoopDelayMs: number;
+    maxHeapUsedMb: number;
+    maxRssMb: number;
+    sampleIntervalMs: number;
+    retryAfterSeconds: number;
+  };
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +113,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: e.LOG_LEVEL,
     conferenceAccessNumber: e.CONFERENCE_ACCESS_NUMBER,
     conferenceMaxParticipants: e.CONFERENCE_MAX_PARTICIPANTS,
+    requestDeadlineMs: e.REQUEST_DEADLINE_MS,
+    overload: Object.freeze({
+      maxEventLoopDelayMs: e.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS,
+      maxHeapUsedMb: e.OVERLOAD_MAX_HEAP_MB,
+      maxRssMb: e.OVERLOAD_MAX_RSS_MB,
+      sampleIntervalMs: e.OVERLOAD_SAMPLE_INTERVAL_MS,
+      retryAfterSeconds: e.OVERLOAD_RETRY_AFTER_SECONDS,
+    }),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   });
 }
 
@@ -113,6 +142,16 @@ export function testConfig(overrides: Partial<Config> = {}): Readonly<Config> {
     logLevel: 'silent',
     conferenceAccessNumber: '95100',
     conferenceMaxParticipants: 10,
+    requestDeadlineMs: 10_000,
+    // Off in tests: a loaded CI machine would shed requests that tests expect to pass.
+    overload: {
+      maxEventLoopDelayMs: 0,
+      maxHeapUsedMb: 0,
+      maxRssMb: 0,
+      sampleIntervalMs: 1000,
+      retryAfterSeconds: 2,
+    },
+    shutdownTimeoutMs: 8000,
     ...overrides,
   });
 }

@@ -73,13 +73,59 @@ async function main() {
     );
   }
 
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-    if (err) server.log.error({ err }, 'closing after an uncaught error');
-    else server.log.info({ signal }, 'closing: draining in-flight requests');
-    await server.close();
-  });
+  const grace = closeWithGrace(
+    {
+      delay: config.shutdownTimeoutMs,
+      logger: false,
+      skip: ['SIGINT', 'SIGTERM'],
+      onTimeout: (ms) => server.log.error(`not closed after ${ms} ms: exiting with requests unanswered`),
+    },
+    async ({ err }) => {
+      if (err) server.log.error({ err }, 'closing after an uncaught error');
+      await server.close();
+      server.log.info('server closed');
+    },
+  );
+  // SIGINT and SIGTERM are handled here rather than by close-with-grace, which exits at once on
+  // a second signal: npm (whose start script execs node, so the signal reaches this process)
+  // forwards the signal it got, then sends it again as it exits. A second signal well after
+  // the first still means "now".
+  let firstSignalAt = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (firstSignalAt === 0) {
+      firstSignalAt = Date.now();
+      server.log.info({ signal }, 'closing: finishing in-flight requests, refusing new ones (503)');
+      void grace.close();
+    } else if (Date.now() - firstSignalAt > 1000) {
+      server.log.error({ signal }, 'second signal: exiting at once');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
-  await server.listen({ port: config.port, host: config.host });
+  try {
+    await server.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw error;
+    const why =
+      code === 'EADDRINUSE'
+        ? 'is already in use'
+        : code === 'EACCES'
+          ? 'needs privileges this process lacks'
+          : 'is not an address of this machine';
+    process.stderr.write(
+      `cannot listen on ${config.host}:${config.port}: the port ${why}. Set PORT (and HOST) to another, e.g. PORT=3001 npm start\n`,
+    );
+    await server.close();
+    process.exit(1);
+  }
+  const address = server.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  server.log.info(`API reference at ${origin}/docs; load demo data with npm run seed:demo`);
 }
 
 await main();

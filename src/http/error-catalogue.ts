@@ -67,6 +67,15 @@ export const ERRORS = {
   api_key_inactive: { status: 409, title: 'The API key is revoked or expired' },
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
+  // Raised by the HTTP framework or server before any route runs.
+  malformed_url: { status: 400, title: 'Malformed URL' },
+  malformed_request: { status: 400, title: 'Malformed HTTP request' },
+  request_timeout: { status: 408, title: 'The request did not arrive in time' },
+  uri_too_long: { status: 414, title: 'URL too long' },
+  headers_too_large: { status: 431, title: 'Request headers too large' },
+  overloaded: { status: 503, title: 'The service is overloaded' },
+  shutting_down: { status: 503, title: 'The service is shutting down' },
+  deadline_exceeded: { status: 503, title: 'The request ran past its deadline' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -15,9 +15,22 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_body',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'malformed_body',
   FST_ERR_VALIDATION: 'validation_failed',
+  FST_ERR_BAD_URL: 'malformed_url',
+  FST_ERR_MAX_PARAM_LENGTH: 'uri_too_long',
+  FST_ERR_HANDLER_TIMEOUT: 'deadline_exceeded',
 };
 
+/** Expected answers of a busy or stopping service: logging each would add to the load. */
+const UNLOGGED: ReadonlySet<ErrorCode> = new Set(['overloaded', 'shutting_down']);
+
 export const PROBLEM_TYPE_BASE = 'https://telecom-sim.example/problems/';
+
+export function problemBody(code: ErrorCode, detail: string, errors?: FieldIssue[]): Record<string, unknown> {
+  const { status, title } = ERRORS[code];
+  const body: Record<string, unknown> = { type: `${PROBLEM_TYPE_BASE}${code}`, title, status, detail, code };
+  if (errors && errors.length > 0) body.errors = errors;
+  return body;
+}
 
 export function sendProblem(
   reply: FastifyReply,
@@ -25,10 +38,10 @@ export function sendProblem(
   detail: string,
   errors?: FieldIssue[],
 ): FastifyReply {
-  const { status, title } = ERRORS[code];
-  const body: Record<string, unknown> = { type: `${PROBLEM_TYPE_BASE}${code}`, title, status, detail, code };
-  if (errors && errors.length > 0) body.errors = errors;
-  return reply.code(status).type('application/problem+json').send(body);
+  return reply
+    .code(ERRORS[code].status)
+    .type('application/problem+json')
+    .send(problemBody(code, detail, errors));
 }
 
 function toProblem(
@@ -73,7 +86,9 @@ async function problemDetails(app: FastifyInstance): Promise<void> {
       return sendProblem(reply, 'internal_error', 'the server failed to answer; the error is logged');
     }
     const problem = toProblem(error, request.headers['content-type']);
-    if (ERRORS[problem.code].status >= 500) request.log.error({ err: error }, 'unhandled error');
+    if (ERRORS[problem.code].status >= 500 && !UNLOGGED.has(problem.code)) {
+      request.log.error({ err: error }, 'unhandled error');
+    }
     return sendProblem(reply, problem.code, problem.detail, problem.errors);
   });
 

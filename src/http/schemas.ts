@@ -76,10 +76,32 @@ export const Fen = z.number().int().min(0).max(1_000_000_000);
 
 export const Id = z.string().min(1).max(64);
 
+/**
+ * A page size from the query string, in decimal digits only: `z.coerce.number()` reads whatever
+ * `Number()` reads, so `0x10`, `1e3` and ` 12` passed as 16, 1000 and 12.
+ */
+export const PageLimit = z
+  .string()
+  .regex(/^\d{1,6}$/, 'must be a whole number 1–500 in decimal digits')
+  .transform(Number)
+  .pipe(z.number().min(1, 'must be 1–500').max(500, 'must be 1–500'))
+  .prefault('50');
+
 export const Pagination = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: PageLimit,
   cursor: z.string().max(64).optional(),
 });
+
+/**
+ * Free text to search by (`?q=`): not blank, and free of control characters, which SQLite's
+ * LIKE reads as the pattern's end (a NUL byte matched every row).
+ */
+export const SearchText = z
+  .string()
+  .trim()
+  .min(1, 'must not be blank')
+  .max(50)
+  .regex(/^\P{Cc}*$/u, 'must not contain control characters');
 
 export const listOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });

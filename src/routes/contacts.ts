@@ -1,6 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AnyNumber, Id, listOf, MobileNumber, NoContent, Pagination, problems } from '../http/schemas.js';
+import {
+  AnyNumber,
+  Id,
+  listOf,
+  MobileNumber,
+  NoContent,
+  Pagination,
+  problems,
+  SearchText,
+} from '../http/schemas.js';
 
 const tags = ['conferences'];
 
@@ -27,7 +36,7 @@ const ContactInput = z.object({
   note: z.string().trim().max(500).nullable().optional(),
 });
 
-const ListQuery = Pagination.extend({ q: z.string().trim().min(1).max(50).optional() });
+const ListQuery = Pagination.extend({ q: SearchText.optional() });
 const GroupBook = z.object({ groupId: Id });
 const GroupEntry = z.object({ groupId: Id, contactId: Id });
 const PersonalBook = z.object({ msisdn: MobileNumber });

@@ -2,13 +2,15 @@ import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../http/error-catalogue.js';
+import { NEVER_SHED } from '../http/load-shedding.js';
 import { Problem } from '../http/schemas.js';
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/healthz',
     {
-      config: { access: 'public' },
+      // A load balancer reads it to tell a busy instance from a dead one: never shed.
+      config: { access: 'public', ...NEVER_SHED },
       schema: {
         tags: ['system'],
         operationId: 'health',

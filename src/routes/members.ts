@@ -1,6 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Id, listOf, MobileNumber, NoContent, Pagination, Province, problems } from '../http/schemas.js';
+import {
+  Id,
+  listOf,
+  MobileNumber,
+  NoContent,
+  Pagination,
+  Province,
+  problems,
+  SearchText,
+} from '../http/schemas.js';
 
 export const Member = z
   .object({
@@ -67,7 +76,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'List or search members: q matches hanzi, full pinyin, initials, short code or number',
         params: GroupParams,
         querystring: Pagination.extend({
-          q: z.string().trim().min(1).max(50).optional(),
+          q: SearchText.optional(),
           department: z.string().max(100).optional(),
         }),
         response: { 200: listOf(Member), ...problems(404) },

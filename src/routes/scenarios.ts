@@ -107,6 +107,9 @@ const routes: FastifyPluginAsyncZod<{ sandbox?: Partial<SandboxLimits> }> = asyn
         body: RunBody,
         response: { 200: ScenarioReport, ...problems(429, 503) },
       },
+      // The sandbox keeps its own limits (start, run, grace) and reports how far the run got:
+      // the service-wide request deadline must not cut it short.
+      handlerTimeout: sandbox.limits.startLimitMs + timeLimitMs + sandbox.limits.graceMs + 5000,
       // The body is validated by the scenario parser, which names the path of each problem in
       // the scenario (and its line in YAML) instead of the union's "invalid input".
       validatorCompiler: () => (data) => ({ value: data }),

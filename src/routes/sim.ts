@@ -72,10 +72,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/sim/clock',
     {
+      // Every tenant shares the one clock: only the operator of the simulation moves it.
+      config: { access: 'admin' },
       schema: {
         tags: ['system'],
         operationId: 'moveClock',
-        summary: 'Move the simulated clock forward (CLOCK=simulated only); due work runs as it passes',
+        summary:
+          'Move the simulated clock forward (CLOCK=simulated only; admin key); due work runs as it passes',
         body: z
           .object({
             now: Instant.optional(),
@@ -88,7 +91,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           .refine((b) => (b.now === undefined) !== (b.advanceSeconds === undefined), {
             message: 'give exactly one of now or advanceSeconds',
           }),
-        response: { 200: ClockState, ...problems(409, 422) },
+        response: { 200: ClockState, ...problems(403, 409, 422) },
       },
     },
     async (request) => {

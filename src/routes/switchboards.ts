@@ -11,7 +11,16 @@ import {
   MENU_KEY_PATTERN,
   OUTBOUND_PREFIX_PATTERN,
 } from '../engines/switchboard/validate.js';
-import { AnyNumber, Id, listOf, NoContent, Pagination, problems } from '../http/schemas.js';
+import {
+  AnyNumber,
+  Id,
+  listOf,
+  NoContent,
+  PageLimit,
+  Pagination,
+  problems,
+  SearchText,
+} from '../http/schemas.js';
 
 /*
  * The schemas check shapes and ranges (400); the rules a well-formed body can still break
@@ -172,16 +181,17 @@ const DirectoryHit = z
       .meta({ description: 'What matched; null when q is empty (everyone is listed)' }),
     rank: z.number().int().meta({
       description:
-        'Tier, 1 best: name, pinyin, initials exact; name, pinyin, initials prefix; name, pinyin contains; department exact, contains; extension exact, number exact; extension prefix; number contains. 0 when q is empty',
+        'Tier, 1 best: name, pinyin, initials exact; name, pinyin, initials prefix; name, pinyin contains; department exact, contains; extension exact, number exact; extension prefix; number contains. 0 without q',
     }),
   })
   .meta({ id: 'DirectoryEntry' });
 
 const DirectoryQuery = z.object({
-  q: z.string().trim().max(50).optional().meta({
-    description: 'Hanzi, full pinyin (zhanglan, zhang lan), initials (zl), department, extension or number',
+  q: SearchText.optional().meta({
+    description:
+      'Hanzi, full pinyin (zhanglan, zhang lan), initials (zl), department, extension or number; without q, everyone in directory order',
   }),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: PageLimit,
 });
 
 const GroupParams = z.object({ groupId: Id });

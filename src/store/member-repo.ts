@@ -87,11 +87,14 @@ function matchesQuery(q: string): SQL {
   const text = likeEscape(q.trim());
   const folded = likeEscape(normaliseQuery(q));
   const digits = q.replace(/\D/g, '');
-  const clauses: SQL[] = [
-    sql`${members.name} LIKE ${`%${text}%`} ESCAPE '\\'`,
-    sql`${members.namePinyin} LIKE ${`%${folded}%`} ESCAPE '\\'`,
-    sql`${members.nameInitials} LIKE ${`${folded}%`} ESCAPE '\\'`,
-  ];
+  const clauses: SQL[] = [sql`${members.name} LIKE ${`%${text}%`} ESCAPE '\\'`];
+  // A query of apostrophes and spaces folds to nothing, and an empty pattern matches every key.
+  if (folded !== '') {
+    clauses.push(
+      sql`${members.namePinyin} LIKE ${`%${folded}%`} ESCAPE '\\'`,
+      sql`${members.nameInitials} LIKE ${`${folded}%`} ESCAPE '\\'`,
+    );
+  }
   if (digits.length > 0 && /^[+\d\s-]+$/.test(q.trim())) {
     clauses.push(sql`${members.msisdn} LIKE ${`%${digits}%`}`, eq(members.shortCode, digits));
   }

@@ -17,7 +17,14 @@ const children: ChildProcess[] = [];
 
 function start(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [SERVER], {
-    env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: dataDir, ADMIN_API_KEY: ADMIN_KEY },
+    // Durability is measured on calls the server admitted: no load shedding (every call must pass).
+    env: {
+      PATH: process.env.PATH,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      ADMIN_API_KEY: ADMIN_KEY,
+      OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

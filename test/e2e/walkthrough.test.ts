@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   killStartedServers,
-  type RunningServer,
   SERVER,
+  type ServerProcess,
   startServer,
   stopServer,
 } from '../helpers/server-process.js';
@@ -78,7 +78,7 @@ describe('the README walk-through', () => {
     const blocks = walkthroughBlocks(readFileSync('README.md', 'utf8'));
     expect(blocks.length).toBeGreaterThan(5);
 
-    let server: RunningServer = await startServer({ DATA_DIR: dataDir });
+    let server: ServerProcess = await startServer({ DATA_DIR: dataDir });
     const key = readFileSync(path.join(dataDir, 'admin-api-key'), 'utf8').trim();
     const bash = shell();
     await bash.run(PRELUDE);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { answerDefect, pendingPreRouteCode } from './check.js';
+import { answerDefect } from './check.js';
 import { deepNesting } from './hostile.js';
 import { type JsonSchema, schemaArbitrary } from './schema-arbitrary.js';
 
@@ -46,15 +46,6 @@ describe('answerDefect', () => {
     ],
   ])('flags %s', (_, res, reason) => {
     expect(answerDefect(res)).toContain(reason);
-  });
-
-  it('tells the framework codes still pending apart from other plain-JSON errors', () => {
-    const badUrl = answer(400, 'application/json', '{"code":"FST_ERR_BAD_URL","statusCode":400}');
-    expect(pendingPreRouteCode(badUrl)).toBe('FST_ERR_BAD_URL');
-    expect(pendingPreRouteCode(answer(400, 'application/json', '{"code":"FST_ERR_OTHER"}'))).toBeUndefined();
-    expect(
-      pendingPreRouteCode(answer(500, 'application/json', '{"code":"FST_ERR_BAD_URL"}')),
-    ).toBeUndefined();
   });
 });
 

@@ -46,21 +46,6 @@ function findString(value: unknown, test: (text: string) => boolean): string | u
   return undefined;
 }
 
-/**
- * Fastify answers a malformed URL (`%ZZ`, a lone surrogate's bytes) or an over-long parameter
- * before any route or hook runs, so the problem-details handler never sees it; making those
- * problem+json is the pre-route error plugins' work, on another branch. Until it is merged those
- * answers (4xx, never 5xx) are tallied and printed rather than failed: delete this list then.
- */
-const PRE_ROUTE_CODES = new Set(['FST_ERR_BAD_URL', 'FST_ERR_MAX_PARAM_LENGTH']);
-
-/** The framework code of a pre-route 4xx answer that is not yet problem+json, if it is one. */
-export function pendingPreRouteCode(res: LightMyRequestResponse): string | undefined {
-  if (res.statusCode >= 500) return undefined;
-  const code = (parse(res.body) as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && PRE_ROUTE_CODES.has(code) ? code : undefined;
-}
-
 function parse(text: string): unknown {
   try {
     return JSON.parse(text);

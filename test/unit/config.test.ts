@@ -26,6 +26,15 @@ describe('loadConfig', () => {
       logLevel: 'info',
       conferenceAccessNumber: '95100',
       conferenceMaxParticipants: 10,
+      requestDeadlineMs: 10_000,
+      overload: {
+        maxEventLoopDelayMs: 100,
+        maxHeapUsedMb: 1536,
+        maxRssMb: 0,
+        sampleIntervalMs: 250,
+        retryAfterSeconds: 2,
+      },
+      shutdownTimeoutMs: 8000,
     });
   });
 
@@ -44,6 +53,13 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'debug',
         CONFERENCE_ACCESS_NUMBER: '95188',
         CONFERENCE_MAX_PARTICIPANTS: '25',
+        REQUEST_DEADLINE_MS: '5000',
+        OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
+        OVERLOAD_MAX_HEAP_MB: '512',
+        OVERLOAD_MAX_RSS_MB: '1024',
+        OVERLOAD_SAMPLE_INTERVAL_MS: '100',
+        OVERLOAD_RETRY_AFTER_SECONDS: '5',
+        SHUTDOWN_TIMEOUT_MS: '3000',
         UNRELATED: 'ignored',
       }),
     ).toEqual({
@@ -59,6 +75,15 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       conferenceAccessNumber: '95188',
       conferenceMaxParticipants: 25,
+      requestDeadlineMs: 5000,
+      overload: {
+        maxEventLoopDelayMs: 0,
+        maxHeapUsedMb: 512,
+        maxRssMb: 1024,
+        sampleIntervalMs: 100,
+        retryAfterSeconds: 5,
+      },
+      shutdownTimeoutMs: 3000,
     });
   });
 
@@ -116,6 +141,18 @@ describe('loadConfig', () => {
   it('accepts CONFERENCE_MAX_PARTICIPANTS from 2 to 500', () => {
     expect(loadConfig({ CONFERENCE_MAX_PARTICIPANTS: '2' }).conferenceMaxParticipants).toBe(2);
     expect(loadConfig({ CONFERENCE_MAX_PARTICIPANTS: '500' }).conferenceMaxParticipants).toBe(500);
+  });
+
+  it.each([
+    ['REQUEST_DEADLINE_MS', '0'],
+    ['REQUEST_DEADLINE_MS', '1e4'],
+    ['OVERLOAD_MAX_EVENT_LOOP_DELAY_MS', '-1'],
+    ['OVERLOAD_MAX_HEAP_MB', '0x100'],
+    ['OVERLOAD_SAMPLE_INTERVAL_MS', '5'],
+    ['OVERLOAD_RETRY_AFTER_SECONDS', '0'],
+    ['SHUTDOWN_TIMEOUT_MS', ' 100'],
+  ])('refuses %s=%j naming the variable', (name, value) => {
+    expect(configError({ [name]: value }).message).toMatch(new RegExp(`\\b${name}\\b`));
   });
 
   it('names every bad variable at once', () => {

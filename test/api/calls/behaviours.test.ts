@@ -58,6 +58,27 @@ describe('PUT /v1/sim/subscribers/{msisdn}', () => {
   });
 });
 
+describe('the shared simulated clock', () => {
+  it('moves for the admin key alone: a partner key gets 403 forbidden and the clock stays; every key reads it', async () => {
+    const { groupId } = await vpnPair(t);
+    const key = await createPartnerKey(t, [groupId]);
+    const moved = await t.call({
+      method: 'POST',
+      url: '/v1/sim/clock',
+      payload: { advanceSeconds: 60 },
+      key,
+    });
+    expect(moved.statusCode).toBe(403);
+    expect(moved.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(moved.json().code).toBe('forbidden');
+    const read = await t.call({ method: 'GET', url: '/v1/sim/clock', key });
+    expect(read.statusCode).toBe(200);
+    expect(read.json().now).toBe(iso(T0));
+    const byAdmin = await t.call({ method: 'POST', url: '/v1/sim/clock', payload: { advanceSeconds: 60 } });
+    expect(byAdmin.json().now).toBe(iso(T0 + 60_000));
+  });
+});
+
 describe('subscribers that act by themselves', () => {
   it('answer at once: the new call is already connected', async () => {
     await vpnPair(t);

@@ -352,6 +352,9 @@ describe('GET /v1/groups/{groupId}/members: search and pagination', () => {
     ['nothing that matches', 'xyz', []],
     ['a LIKE wildcard taken literally', '%', []],
     ['an underscore taken literally', '_', []],
+    // Folded for the pinyin keys, an apostrophe is nothing, and an empty pattern matched everyone.
+    ["an apostrophe (xi'an) alone", "'", []],
+    ['apostrophes and spaces', "' '", []],
   ])('finds by %s', async (_, text, names) => {
     expect(await search(q(text))).toEqual([...names].sort());
   });
@@ -382,11 +385,26 @@ describe('GET /v1/groups/{groupId}/members: search and pagination', () => {
     await s.call({ method: 'DELETE', url: `/v1/groups/${g}/members/${m.id}` });
   });
 
-  it('refuses a blank q and an over-long limit with a 400', async () => {
-    for (const query of ['q=%20%20', 'limit=501', 'limit=0']) {
+  it('refuses a blank or control-character q and a limit out of range or not in decimal digits with a 400', async () => {
+    for (const [query, path] of [
+      ['q=%20%20', 'querystring.q'],
+      ['q=', 'querystring.q'],
+      // SQLite's LIKE reads a NUL as the pattern's end: it matched every member.
+      ['q=%00', 'querystring.q'],
+      ['q=zh%00', 'querystring.q'],
+      ['limit=501', 'querystring.limit'],
+      ['limit=0', 'querystring.limit'],
+      ['limit=0x10', 'querystring.limit'],
+      ['limit=1e2', 'querystring.limit'],
+      ['limit=%2012', 'querystring.limit'],
+      ['limit=12.0', 'querystring.limit'],
+    ] as const) {
       const res = await s.call({ method: 'GET', url: `/v1/groups/${g}/members?${query}` });
       expectProblem(res, 400, 'validation_failed');
+      expect(res.json().errors.map((e: { path: string }) => e.path)).toEqual([path]);
     }
+    const twelve = await s.call({ method: 'GET', url: `/v1/groups/${g}/members?limit=012` });
+    expect(twelve.statusCode).toBe(200);
   });
 
   it('answers 404 for the members of an unknown group', async () => {
