@@ -132,7 +132,7 @@ describe('errors of the HTTP server (clientError), over a real socket', () => {
 
 /** A public test route that takes `ms` of wall time. */
 function addSlowRoute(app: TestApp, ms: number) {
-  app.app.get('/test/slow', { config: { access: 'public' } }, async () => {
+  app.app.get('/test/slow', { config: { access: 'public' }, schema: { hide: true } }, async () => {
     await sleep(ms);
     return { done: true };
   });

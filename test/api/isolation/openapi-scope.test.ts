@@ -102,6 +102,7 @@ const NEW_REQUESTS: Record<string, { method: string; url: string; payload: (a: T
     payload: () => ({ name: '乙', institutionType: 'enterprise', valueTier: 'A1', province: 'CN-HE' }),
   },
   putTariffVersion: { method: 'PUT', url: '/v1/tariffs', payload: () => ({}) },
+  moveClock: { method: 'POST', url: '/v1/sim/clock', payload: () => ({ advanceSeconds: 60 }) },
   route: { method: 'POST', url: '/v1/route', payload: (a) => ({ from: a.zhang.msisdn, to: a.li.msisdn }) },
   createCall: { method: 'POST', url: '/v1/calls', payload: (a) => ({ from: a.zhang.msisdn, to: '601' }) },
   sendMessage: {
