@@ -56,7 +56,12 @@ const okShare = (run: MeasuredLoad) => {
 
 export async function runOverload(durationSeconds = 5): Promise<OverloadReport> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-overload-'));
+  // The shedding thresholds are the service's defaults unless OVERLOAD_* variables say otherwise.
+  const thresholds = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => name.startsWith('OVERLOAD_')),
+  );
   const config = loadConfig({
+    ...thresholds,
     DATA_DIR: dataDir,
     ADMIN_API_KEY: ADMIN_KEY,
     LOG_LEVEL: 'silent',
