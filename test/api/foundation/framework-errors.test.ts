@@ -16,8 +16,10 @@ afterEach(async () => {
   t = undefined;
 });
 
-/** Writes raw bytes to the server and reads until it closes the connection. */
-async function exchange(port: number, bytes: string | Buffer): Promise<string> {
+/** A raw connection: what the server has written on it so far, and when it closed. */
+async function connect(
+  port: number,
+): Promise<{ socket: net.Socket; text: () => string; closed: Promise<unknown> }> {
   const socket = net.connect(port, '127.0.0.1');
   await once(socket, 'connect');
   let text = '';
@@ -25,9 +27,15 @@ async function exchange(port: number, bytes: string | Buffer): Promise<string> {
     text += chunk.toString('latin1');
   });
   socket.on('error', () => {});
+  return { socket, text: () => text, closed: once(socket, 'close') };
+}
+
+/** Writes raw bytes to the server and reads until it closes the connection. */
+async function exchange(port: number, bytes: string | Buffer): Promise<string> {
+  const { socket, text, closed } = await connect(port);
   socket.write(bytes);
-  await once(socket, 'close');
-  return text;
+  await closed;
+  return text();
 }
 
 interface RawResponse {
@@ -162,13 +170,7 @@ describe('while the server closes', () => {
   it('a request still arriving when closing began gets 503 shutting_down with Retry-After and Connection: close', async () => {
     t = await createTestApp();
     const port = await listening(t);
-    const socket = net.connect(port, '127.0.0.1');
-    await once(socket, 'connect');
-    let text = '';
-    socket.on('data', (chunk: Buffer) => {
-      text += chunk.toString('latin1');
-    });
-    const closed = once(socket, 'close');
+    const { socket, text, closed } = await connect(port);
     // Half a request: the connection is busy, not idle, when the close begins.
     socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
     await sleep(50);
@@ -178,7 +180,7 @@ describe('while the server closes', () => {
     await closed;
     await closing;
     t = undefined;
-    const late = parseResponse(text);
+    const late = parseResponse(text());
     expectProblem(late, 503, 'shutting_down');
     expect(late.headers.connection).toBe('close');
     expect(late.headers['retry-after']).toBe('2');
@@ -188,13 +190,7 @@ describe('while the server closes', () => {
     t = await createTestApp();
     addSlowRoute(t, 300);
     const port = await listening(t);
-    const socket = net.connect(port, '127.0.0.1');
-    await once(socket, 'connect');
-    let text = '';
-    socket.on('data', (chunk: Buffer) => {
-      text += chunk.toString('latin1');
-    });
-    const closed = once(socket, 'close');
+    const { socket, text, closed } = await connect(port);
     socket.write('GET /test/slow HTTP/1.1\r\nHost: x\r\n\r\n');
     await sleep(50);
     const started = Date.now();
@@ -202,8 +198,8 @@ describe('while the server closes', () => {
     t = undefined;
     await closed;
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(text).toMatch(/^HTTP\/1\.1 200 /);
-    expect(text.toLowerCase()).toContain('connection: close');
+    expect(text()).toMatch(/^HTTP\/1\.1 200 /);
+    expect(text().toLowerCase()).toContain('connection: close');
   });
 
   it('idle keep-alive connections are closed once the short linger ends', async () => {
