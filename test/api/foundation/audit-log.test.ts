@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../../src/services/audit.js';
 import {
   createGroup,
   createMember,
@@ -14,16 +15,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-interface Entry {
-  id: string;
-  at: string;
-  keyId: string | null;
-  method: string;
-  path: string;
-  status: number;
-  resource?: string;
-}
-async function auditLog(query = ''): Promise<{ items: Entry[]; nextCursor: string | null }> {
+async function auditLog(query = ''): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
   const res = await t.call({ method: 'GET', url: `/v1/audit-log${query}` });
   expect(res.statusCode).toBe(200);
   return res.json();
