@@ -110,6 +110,7 @@ export async function runOverload(durationSeconds = 5): Promise<OverloadReport> 
           ratePerSecond: offeredRate,
           durationSeconds,
           warmupSeconds: 0,
+          primePath: '/healthz',
         }),
         runPacedLoad({
           url: origin,
@@ -119,6 +120,7 @@ export async function runOverload(durationSeconds = 5): Promise<OverloadReport> 
           ratePerSecond: 20,
           durationSeconds,
           warmupSeconds: 0,
+          primePath: '/healthz',
         }),
       ]);
       steps.push(step(factor, offeredRate, maxCallsPerSecond, calls, health));

@@ -57,6 +57,8 @@ export interface PacedSpec {
   ratePerSecond: number;
   durationSeconds: number;
   warmupSeconds: number;
+  /** Opens all `connections` with a GET of this path before the run (bench/lib/paced-client.ts). */
+  primePath?: string;
 }
 
 export interface PacedLoad extends MeasuredLoad {
