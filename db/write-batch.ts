@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { SerialLock } from '../src/store/serial-lock.js';
 
 /**
  * Group commit: the writes of every request handled in one turn of the event loop share one
@@ -29,14 +30,30 @@ export function createWriteBatch(
     onCommitFailure?: (error: unknown) => void;
     /** Runs between transactions after each commit (the WAL checkpoint's finish); must not throw. */
     afterCommit?: () => void;
+    /**
+     * The store's transaction lock (src/store/sqlite-store.ts): the batch commits only while no
+     * transaction holds it, never half-way through one that awaits between its statements.
+     */
+    lock?: SerialLock;
   } = {},
 ): WriteBatch {
   const onCommitFailure = options.onCommitFailure ?? (() => {});
   let open = false;
+  let deferred = false;
   let waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
 
   function flush(): void {
     if (!open) return;
+    if (options.lock?.held) {
+      if (!deferred) {
+        deferred = true;
+        void options.lock.whenFree().then(() => {
+          deferred = false;
+          flush();
+        });
+      }
+      return;
+    }
     open = false;
     const settled = waiters;
     waiters = [];

@@ -37,6 +37,8 @@ import vpnRoutes from './routes/vpn.js';
 import { createServices, type Services } from './services/container.js';
 import { type Clock, realClock, simulatedClock } from './sim/clock.js';
 import type { SandboxLimits } from './sim/scenario/sandbox.js';
+import { createSqliteRepositories } from './store/sqlite-repositories.js';
+import { createSqliteStore } from './store/sqlite-store.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -122,7 +124,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const checkpointer = checkpointInBackground(db, config.dataDir, (message) =>
     app.log.error({ message }, 'background checkpoint failed'),
   );
+  const repos = createSqliteRepositories(db);
+  const store = createSqliteStore(db.$client, repos);
   const batch = createWriteBatch(db.$client, {
+    lock: store.lock,
     onCommitFailure: (error) =>
       app.log.fatal({ err: error }, 'a batch of writes failed to commit; its requests were refused'),
     afterCommit: () => checkpointer?.finish(db.$client),
@@ -131,6 +136,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const adminKey = options.adminKey ?? config.adminApiKey ?? randomBytes(24).toString('base64url');
   const services = createServices({
     db,
+    store,
+    repos,
     clock,
     config,
     adminKey,

@@ -1,6 +1,7 @@
 import { notFound } from '../http/error-catalogue.js';
-import type { CdrFilter, CdrRepo } from '../store/cdr-repo.js';
+import type { CdrFilter } from '../store/cdr-repo.js';
 import { type PageRequest, toPage } from '../store/pagination.js';
+import type { Repositories } from '../store/sqlite-repositories.js';
 import type { Principal } from './api-keys.js';
 import { cdrView } from './calls.js';
 
@@ -28,33 +29,45 @@ function csvField(value: string | number | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** CDRs fetched a page at a time by the CSV export. */
+const EXPORT_PAGE = 1_000;
+
 /** Reads CDRs for ops and partners; a partner sees the CDRs billed to its groups. */
-export function createCdrService(deps: { repo: CdrRepo }) {
+export function createCdrService(deps: { repos: Pick<Repositories, 'cdrs'> }) {
+  const repo = deps.repos.cdrs;
   const scoped = (filter: Omit<CdrFilter, 'scope'>, principal: Principal): CdrFilter => {
     if (filter.groupId !== undefined && !principal.canSee(filter.groupId)) throw notFound('group');
     return { ...filter, scope: principal.kind === 'admin' ? null : principal.groupIds };
   };
 
   return {
-    list(filter: Omit<CdrFilter, 'scope'>, page: PageRequest, principal: Principal) {
-      return toPage(deps.repo.list(scoped(filter, principal), page), page.limit, (row) =>
+    async list(filter: Omit<CdrFilter, 'scope'>, page: PageRequest, principal: Principal) {
+      return toPage(await repo.list(scoped(filter, principal), page), page.limit, (row) =>
         cdrView(row, principal),
       );
     },
 
-    /** All matching CDRs as CSV text chunks (header first), for a streamed export. */
-    csv(filter: Omit<CdrFilter, 'scope'>, principal: Principal): Iterable<string> {
+    /**
+     * All matching CDRs as CSV text chunks (header first), for a streamed export. Fetched a page
+     * at a time: a long export never holds a statement open between pages, so writes (calls
+     * ending) go on while it streams. The scope is checked before the first chunk.
+     */
+    csv(filter: Omit<CdrFilter, 'scope'>, principal: Principal): AsyncIterable<string> {
       const where = scoped(filter, principal);
-      const repo = deps.repo;
-      return (function* () {
+      return (async function* () {
         yield `${CSV_COLUMNS.join(',')}\r\n`;
-        for (const rows of repo.each(where)) {
+        let cursor: string | undefined;
+        for (;;) {
+          const rows = await repo.list(where, { limit: EXPORT_PAGE - 1, cursor });
+          if (rows.length === 0) return;
           let chunk = '';
           for (const row of rows) {
             const view = cdrView(row, principal);
             chunk += `${CSV_COLUMNS.map((c) => csvField(view[c])).join(',')}\r\n`;
           }
           yield chunk;
+          if (rows.length < EXPORT_PAGE) return;
+          cursor = rows[rows.length - 1]!.id;
         }
       })();
     },

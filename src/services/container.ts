@@ -2,22 +2,8 @@ import type { Db } from '../../db/index.js';
 import type { Config } from '../config.js';
 import { nameKeys } from '../domain/name-keys.js';
 import type { Clock } from '../sim/clock.js';
-import { createApiKeyRepo } from '../store/api-key-repo.js';
-import { createAuditRepo } from '../store/audit-repo.js';
-import { createBillingRepo } from '../store/billing-repo.js';
-import { createCallRepo } from '../store/call-repo.js';
-import { createCdrRepo } from '../store/cdr-repo.js';
-import { createConferenceRepo } from '../store/conference-repo.js';
-import { createContactRepo } from '../store/contact-repo.js';
 import { createDirectoryStore } from '../store/directory-store.js';
-import { createGroupRepo } from '../store/group-repo.js';
-import { createIdempotencyRepo } from '../store/idempotency-repo.js';
-import { createMemberRepo } from '../store/member-repo.js';
-import { createMessageRepo } from '../store/message-repo.js';
-import { createRingbackRepo } from '../store/ringback-repo.js';
-import { createSimSubscriberRepo } from '../store/sim-subscriber-repo.js';
-import { createSwitchboardRepo } from '../store/switchboard-repo.js';
-import { createVpnRepo } from '../store/vpn-repo.js';
+import type { AppStore, createSqliteRepositories } from '../store/sqlite-repositories.js';
 import { createApiKeyService } from './api-keys.js';
 import { createAuditService } from './audit.js';
 import { createBillingService } from './billing.js';
@@ -41,6 +27,10 @@ import { createVpnService } from './vpn.js';
  */
 export function createServices(deps: {
   db: Db;
+  /** The store (async repositories, transactions): what converted services use. */
+  store: AppStore;
+  /** The same repositories, synchronous: what services not yet on the store use (issue 18). */
+  repos: ReturnType<typeof createSqliteRepositories>;
   clock: Clock;
   config: Readonly<Config>;
   adminKey: string;
@@ -51,11 +41,11 @@ export function createServices(deps: {
   /** Failures of work that runs outside a request (due subscriber answers). */
   onBackgroundError?: (error: unknown) => void;
 }) {
-  const { db, clock } = deps;
-  const groupRepo = createGroupRepo(db);
-  const memberRepo = createMemberRepo(db);
-  const vpnRepo = createVpnRepo(db);
-  const switchboardRepo = createSwitchboardRepo(db);
+  const { db, clock, repos } = deps;
+  const groupRepo = repos.groups;
+  const memberRepo = repos.members;
+  const vpnRepo = repos.vpn;
+  const switchboardRepo = repos.switchboards;
 
   // Search keys made by an older version of nameKeys are recomputed before the directory loads.
   memberRepo.rekeyNames(nameKeys);
@@ -76,7 +66,7 @@ export function createServices(deps: {
   const tariffs = createTariffService({ db, clock });
   const groupRecords = createGroupService({ repo: groupRepo, directory: directoryStore, clock });
   const ringback = createRingbackService({
-    repo: createRingbackRepo(db),
+    repo: repos.ringback,
     groups: groupRecords,
     directory,
     tariffs,
@@ -99,10 +89,10 @@ export function createServices(deps: {
   const members = createMemberService({ repo: memberRepo, groups, directory: directoryStore, clock });
   const vpn = createVpnService({ repo: vpnRepo, groups, members, directory: directoryStore, clock });
   const routing = createRoutingService({ directory, tariffs, resolveRingback: ringback.resolver });
-  const messages = createMessageService({ repo: createMessageRepo(db), routing, directory, clock });
-  const subscribers = createSimSubscriberService({ repo: createSimSubscriberRepo(db), directory, clock });
+  const messages = createMessageService({ repo: repos.messages, routing, directory, clock });
+  const subscribers = createSimSubscriberService({ repo: repos.simSubscribers, directory, clock });
   const calls = createCallService({
-    repo: createCallRepo(db),
+    repo: repos.calls,
     routing,
     directory,
     resolveRingback: ringback.resolver,
@@ -110,9 +100,9 @@ export function createServices(deps: {
     clock,
     ...(deps.onBackgroundError ? { onError: deps.onBackgroundError } : {}),
   });
-  const cdrs = createCdrService({ repo: createCdrRepo(db) });
+  const cdrs = createCdrService({ repos: deps.store.repos });
   const contacts = createContactService({
-    repo: createContactRepo(db),
+    repo: repos.contacts,
     members: memberRepo,
     groups,
     directory,
@@ -120,7 +110,7 @@ export function createServices(deps: {
   });
   // The conference bridge loads its unfinished rooms, then hears about its legs from the calls service.
   const conferences = createConferenceService({
-    repo: createConferenceRepo(db),
+    repo: repos.conferences,
     calls,
     messages,
     contacts,
@@ -133,7 +123,7 @@ export function createServices(deps: {
   });
   calls.attachConferenceBridge(conferences.bridge);
   const billing = createBillingService({
-    repo: createBillingRepo(db),
+    repo: repos.billing,
     groups,
     tariffs,
     directory,
@@ -148,7 +138,7 @@ export function createServices(deps: {
     hasActiveCalls: calls.hasActiveCalls,
   });
   const apiKeys = createApiKeyService({
-    repo: createApiKeyRepo(db),
+    repo: repos.apiKeys,
     now: deps.wallClock,
     adminKey: deps.adminKey,
     hmacSecret: deps.apiKeyHmacSecret,
@@ -156,12 +146,12 @@ export function createServices(deps: {
     adminRateLimitPerSecond: deps.config.adminRateLimitPerSecond,
     groupExists: groups.exists,
   });
-  const audit = createAuditService({ repo: createAuditRepo(db), now: deps.wallClock });
+  const audit = createAuditService({ repo: repos.audit, now: deps.wallClock });
 
   return {
     clock,
     directory,
-    idempotencyRepo: createIdempotencyRepo(db),
+    idempotencyRepo: repos.idempotency,
     apiKeys,
     audit,
     tariffs,

@@ -20,21 +20,6 @@ export function createCdrRepo(db: Db) {
   return {
     get: (id: string): CdrRow | undefined => db.select().from(cdrs).where(eq(cdrs.id, id)).get(),
 
-    /**
-     * Every matching CDR, oldest first, fetched a page at a time: a long export never holds a
-     * statement open between pages, so writes (calls ending) go on while it streams.
-     */
-    *each(filter: CdrFilter, pageSize = 1_000): Generator<CdrRow[]> {
-      let cursor: string | undefined;
-      for (;;) {
-        const rows = this.list(filter, { limit: pageSize - 1, cursor });
-        if (rows.length === 0) return;
-        yield rows;
-        if (rows.length < pageSize) return;
-        cursor = rows[rows.length - 1]!.id;
-      }
-    },
-
     /** Oldest first, by id (creation order); `limit + 1` rows so the caller knows if more follow. */
     list(filter: CdrFilter, page: PageRequest): CdrRow[] {
       const where: SQL[] = [];

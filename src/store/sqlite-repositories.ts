@@ -1,0 +1,51 @@
+import type { Db } from '../../db/index.js';
+import { createApiKeyRepo } from './api-key-repo.js';
+import { createAuditRepo } from './audit-repo.js';
+import { createBillingRepo } from './billing-repo.js';
+import { createCallRepo } from './call-repo.js';
+import { createCdrRepo } from './cdr-repo.js';
+import { createConferenceRepo } from './conference-repo.js';
+import { createContactRepo } from './contact-repo.js';
+import { createGroupRepo } from './group-repo.js';
+import { createIdempotencyRepo } from './idempotency-repo.js';
+import { createMemberRepo } from './member-repo.js';
+import { createMessageRepo } from './message-repo.js';
+import { createRingbackRepo } from './ringback-repo.js';
+import { createSimSubscriberRepo } from './sim-subscriber-repo.js';
+import { type AsyncRepos, createSqliteStore } from './sqlite-store.js';
+import type { Store } from './store.js';
+import { createSwitchboardRepo } from './switchboard-repo.js';
+import { createVpnRepo } from './vpn-repo.js';
+
+/** Every repository on one SQLite connection (prepared once). */
+export function createSqliteRepositories(db: Db) {
+  return {
+    apiKeys: createApiKeyRepo(db),
+    audit: createAuditRepo(db),
+    billing: createBillingRepo(db),
+    calls: createCallRepo(db),
+    cdrs: createCdrRepo(db),
+    conferences: createConferenceRepo(db),
+    contacts: createContactRepo(db),
+    groups: createGroupRepo(db),
+    idempotency: createIdempotencyRepo(db),
+    members: createMemberRepo(db),
+    messages: createMessageRepo(db),
+    ringback: createRingbackRepo(db),
+    simSubscribers: createSimSubscriberRepo(db),
+    switchboards: createSwitchboardRepo(db),
+    vpn: createVpnRepo(db),
+  };
+}
+
+/**
+ * The repositories every backend provides: what the SQLite ones answer, as promises. The
+ * PostgreSQL implementations answer to the same type.
+ */
+export type Repositories = AsyncRepos<ReturnType<typeof createSqliteRepositories>>;
+
+export function createSqliteBackedStore(db: Db) {
+  return createSqliteStore(db.$client, createSqliteRepositories(db));
+}
+
+export type AppStore = Store<Repositories>;
