@@ -16,7 +16,8 @@ export function acceptEmptyJsonOnBodilessRoutes(app: FastifyInstance): void {
         done(null, undefined);
         return;
       }
-      parseJson(request, body, done);
+      // Fastify's own parser answers through `done` (its type says it may return a promise).
+      void parseJson(request, body, done);
     },
   );
 }
