@@ -25,7 +25,7 @@ import { createVpnService } from './vpn.js';
  * Wires repositories, the in-memory directory and the services. The directory is loaded from
  * SQLite here, once, before the app answers anything.
  */
-export function createServices(deps: {
+export async function createServices(deps: {
   db: Db;
   /** The store (async repositories, transactions): what converted services use. */
   store: AppStore;
@@ -171,4 +171,4 @@ export function createServices(deps: {
   };
 }
 
-export type Services = ReturnType<typeof createServices>;
+export type Services = Awaited<ReturnType<typeof createServices>>;
