@@ -5,6 +5,7 @@ import { checkpointInBackground, type Db, openDatabase } from '../db/index.js';
 import { createWriteBatch } from '../db/write-batch.js';
 import type { Config } from './config.js';
 import { nationalCalendarCoverage } from './domain/calendar/national-calendar.js';
+import { type Clock, realClock, simulatedClock } from './domain/clock.js';
 import auditPlugin from './http/audit.js';
 import authPlugin, { withKeyIdInLogs } from './http/auth.js';
 import shutdownAnswers, { clientErrorHandler, frameworkErrors } from './http/framework-errors.js';
@@ -35,7 +36,6 @@ import switchboardRoutes from './routes/switchboards.js';
 import tariffRoutes from './routes/tariffs.js';
 import vpnRoutes from './routes/vpn.js';
 import { createServices, type Services } from './services/container.js';
-import { type Clock, realClock, simulatedClock } from './sim/clock.js';
 import type { SandboxLimits } from './sim/scenario/sandbox.js';
 
 declare module 'fastify' {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Clock } from '../sim/clock.js';
+import type { Clock } from '../domain/clock.js';
+import { AppError } from '../domain/errors.js';
 import type { IdempotencyRepo } from '../store/idempotency-repo.js';
-import { AppError } from './error-catalogue.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError, ERRORS, type ErrorCode, type FieldIssue } from './error-catalogue.js';
+import { AppError, ERRORS, type ErrorCode, type FieldIssue } from '../domain/errors.js';
 
 /**
  * Maps every error to RFC 9457 problem+json: `{type, title, status, detail, code, errors?}`.

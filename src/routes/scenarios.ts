@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../http/error-catalogue.js';
+import { AppError } from '../domain/errors.js';
 import { problems } from '../http/schemas.js';
 import { checkRequestBounds, type ScenarioIssue, ScenarioParseError } from '../sim/scenario/parse.js';
 import { createSandbox, type SandboxLimits } from '../sim/scenario/sandbox.js';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../http/error-catalogue.js';
+import { isSimulated } from '../domain/clock.js';
+import { AppError } from '../domain/errors.js';
 import { AnyNumber, Instant, LATEST_INSTANT_MS, problems } from '../http/schemas.js';
-import { isSimulated } from '../sim/clock.js';
 
 const ClockState = z.object({ mode: z.enum(['real', 'simulated']), now: z.string() }).meta({ id: 'Clock' });
 

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { KeyHashScheme } from '../../db/schema.js';
+import { AppError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { AppError } from '../http/error-catalogue.js';
 import type { ApiKeyRepo, ApiKeyRow, StoredSecret } from '../store/api-key-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
 import { type ApiKeyView, hashKey, keyHasher, toApiKeyView } from './api-key-secrets.js';

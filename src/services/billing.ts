@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
+import type { Clock } from '../domain/clock.js';
+import { AppError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Directory } from '../engines/directory.js';
 import { type ActiveSubscription, type Bill, computeBill } from '../engines/rating/bill.js';
-import { AppError, notFound } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
 import type { BillingRepo, SubscriptionRow } from '../store/billing-repo.js';
 import type { GroupService } from './groups.js';
 import type { TariffService } from './tariffs.js';

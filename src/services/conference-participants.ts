@@ -1,7 +1,7 @@
+import { AppError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Invitee } from '../engines/conference/index.js';
 import type { Directory } from '../engines/directory.js';
-import { AppError, notFound } from '../http/error-catalogue.js';
 import type { Principal } from './api-keys.js';
 import type { ContactService } from './contacts.js';
 

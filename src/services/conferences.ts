@@ -1,4 +1,6 @@
 import { randomInt } from 'node:crypto';
+import type { Clock } from '../domain/clock.js';
+import { AppError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { toE164 } from '../domain/phone.js';
 import {
@@ -14,8 +16,6 @@ import {
   type Participant,
 } from '../engines/conference/index.js';
 import type { Directory } from '../engines/directory.js';
-import { AppError, notFound } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
 import type { ConferenceRepo, ConferenceUsage } from '../store/conference-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
 import type { Principal } from './api-keys.js';

@@ -1,7 +1,7 @@
+import type { Clock } from '../domain/clock.js';
+import { AppError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Directory } from '../engines/directory.js';
-import { AppError, notFound } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
 import type { BookOwner, ContactRepo, ContactRow } from '../store/contact-repo.js';
 import type { MemberRepo, MemberRow } from '../store/member-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/index.js';
 import type { Config } from '../config.js';
+import type { Clock } from '../domain/clock.js';
 import { nameKeys } from '../domain/name-keys.js';
-import type { Clock } from '../sim/clock.js';
 import { createApiKeyRepo } from '../store/api-key-repo.js';
 import { createAuditRepo } from '../store/audit-repo.js';
 import { createBillingRepo } from '../store/billing-repo.js';

@@ -1,5 +1,6 @@
+import type { Clock } from '../domain/clock.js';
+import { AppError, notFound } from '../domain/errors.js';
 import {
-  canonicalTimezone,
   DEFAULT_TIMEZONE,
   type InstitutionType,
   type Province,
@@ -7,8 +8,7 @@ import {
   type ValueTier,
 } from '../domain/group-rules.js';
 import { newId } from '../domain/ids.js';
-import { AppError, notFound } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
+import { canonicalTimezone } from '../domain/time-zones.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 import type { GroupRepo, GroupRow } from '../store/group-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';

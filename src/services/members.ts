@@ -1,10 +1,10 @@
+import type { Clock } from '../domain/clock.js';
+import { AppError, notFound } from '../domain/errors.js';
 import type { Province } from '../domain/group-rules.js';
 import { newId } from '../domain/ids.js';
 import { nameKeys } from '../domain/name-keys.js';
 import type { Directory } from '../engines/directory.js';
 import { menuKeysOfMember } from '../engines/switchboard/menu.js';
-import { AppError, notFound } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 import type { MemberFilter, MemberRepo, MemberRow } from '../store/member-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';

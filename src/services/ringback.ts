@@ -1,4 +1,6 @@
 import { nationalCalendar } from '../domain/calendar/national-calendar.js';
+import type { Clock } from '../domain/clock.js';
+import { AppError, type FieldIssue, notFound } from '../domain/errors.js';
 import { DEFAULT_TIMEZONE } from '../domain/group-rules.js';
 import { newId } from '../domain/ids.js';
 import type { Directory, MemberEntry } from '../engines/directory.js';
@@ -16,8 +18,6 @@ import {
   validateRingbackPolicy,
 } from '../engines/ringback/index.js';
 import type { RouteRequest } from '../engines/vpn/index.js';
-import { AppError, type FieldIssue, notFound } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
 import type { RingbackPolicyRow, RingbackRepo, RingbackToneRow } from '../store/ringback-repo.js';
 import type { GroupService } from './groups.js';
 import type { RingbackResolver } from './routing.js';

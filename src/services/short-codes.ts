@@ -1,6 +1,6 @@
+import { AppError } from '../domain/errors.js';
 import type { Directory } from '../engines/directory.js';
 import { validateShortCode } from '../engines/vpn/index.js';
-import { AppError } from '../http/error-catalogue.js';
 
 /**
  * The one place that decides whether a member or sub-group may hold a short code: the group

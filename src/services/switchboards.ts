@@ -1,3 +1,5 @@
+import type { Clock } from '../domain/clock.js';
+import { AppError, type FieldIssue, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { nameKeys } from '../domain/name-keys.js';
 import { toE164 } from '../domain/phone.js';
@@ -20,8 +22,6 @@ import {
   type SwitchboardRules,
   validateSwitchboard,
 } from '../engines/switchboard/validate.js';
-import { AppError, type FieldIssue, notFound } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
 import { isUniqueViolation, type SwitchboardRepo, type SwitchboardRow } from '../store/switchboard-repo.js';

@@ -2,6 +2,8 @@ import { asc } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/index.js';
 import { tariffVersions } from '../../db/schema.js';
+import type { Clock } from '../domain/clock.js';
+import { AppError } from '../domain/errors.js';
 import { SAMPLE_TARIFF } from '../domain/sample-tariff.js';
 import {
   type TariffCatalogue,
@@ -9,8 +11,6 @@ import {
   type TariffVersion,
   tariffAt,
 } from '../engines/rating/tariff.js';
-import { AppError } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
 
 /** Tariff versions take effect at local midnight in the operator's zone. */
 const TARIFF_ZONE = 'Asia/Shanghai';

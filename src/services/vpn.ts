@@ -1,8 +1,8 @@
+import type { Clock } from '../domain/clock.js';
+import { AppError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Directory } from '../engines/directory.js';
 import { validateShortCode } from '../engines/vpn/index.js';
-import { AppError, notFound } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 import type { SubgroupRow, VpnRepo, VpnRow } from '../store/vpn-repo.js';
 import type { GroupService } from './groups.js';
