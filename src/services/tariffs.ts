@@ -4,7 +4,7 @@ import type { Db } from '../../db/index.js';
 import { tariffVersions } from '../../db/schema.js';
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
-import { SAMPLE_TARIFF } from '../domain/sample-tariff.js';
+import { SAMPLE_TARIFF } from '../engines/rating/sample-tariff.js';
 import {
   type TariffCatalogue,
   type TariffRates,
