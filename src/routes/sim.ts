@@ -101,13 +101,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const target = now ?? clock.now() + Math.round((advanceSeconds ?? 0) * 1000);
       if (target < clock.now()) {
         throw new AppError('clock_in_past', 'the simulated clock only moves forward', [
-          { path: 'body.now', message: `before the clock (${new Date(clock.now()).toISOString()})` },
+          { path: 'now', message: `before the clock (${new Date(clock.now()).toISOString()})` },
         ]);
       }
       if (target > LATEST_INSTANT_MS) {
         throw new AppError('clock_out_of_range', 'the simulated clock stops at 9999-01-01T00:00:00Z', [
           {
-            path: advanceSeconds === undefined ? 'body.now' : 'body.advanceSeconds',
+            path: advanceSeconds === undefined ? 'now' : 'advanceSeconds',
             message: 'past 9999-01-01 (UTC)',
           },
         ]);

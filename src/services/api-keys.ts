@@ -215,7 +215,7 @@ export function createApiKeyService(deps: {
           'validation_failed',
           `unknown group ids: ${unknown.join(', ')}`,
           unknown.map((groupId) => ({
-            path: `body.groupIds.${input.groupIds.indexOf(groupId)}`,
+            path: `groupIds.${input.groupIds.indexOf(groupId)}`,
             message: `no group ${groupId}`,
           })),
         );
@@ -223,7 +223,7 @@ export function createApiKeyService(deps: {
       const createdAt = now();
       if (input.expiresAt !== undefined && input.expiresAt <= createdAt) {
         throw new AppError('validation_failed', 'expiresAt must be in the future', [
-          { path: 'body.expiresAt', message: 'must be later than now (wall clock)' },
+          { path: 'expiresAt', message: 'must be later than now (wall clock)' },
         ]);
       }
       const { key, ...secret } = newSecret();

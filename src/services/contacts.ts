@@ -85,7 +85,7 @@ export function createContactService(deps: {
       throw new AppError(
         'contact_exists',
         `${msisdn} is already in ${book}${isMember ? ' (a member)' : ''}`,
-        [{ path: 'body.msisdn', message: 'already in the address book' }],
+        [{ path: 'msisdn', message: 'already in the address book' }],
       );
     }
   };
@@ -95,7 +95,7 @@ export function createContactService(deps: {
     if (row === undefined) {
       if ('groupId' in owner && deps.members.byId(contactId)?.groupId === owner.groupId) {
         throw new AppError('contact_read_only', 'a member is managed under /groups/{groupId}/members', [
-          { path: 'params.contactId', message: 'a member, not an external contact' },
+          { path: 'contactId', message: 'a member, not an external contact' },
         ]);
       }
       throw notFound('contact');

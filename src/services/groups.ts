@@ -36,7 +36,7 @@ export function createGroupService(deps: {
       throw new AppError(
         'tier_mismatch',
         `value tier ${row.valueTier} does not fit institution type ${row.institutionType}: tier D is exactly the individual businesses and cluster customers`,
-        [{ path: 'body.valueTier', message: `not allowed for ${row.institutionType}` }],
+        [{ path: 'valueTier', message: `not allowed for ${row.institutionType}` }],
       );
     }
     const timezone = canonicalTimezone(row.timezone);
@@ -44,7 +44,7 @@ export function createGroupService(deps: {
       row.timezone = timezone;
     } else {
       throw new AppError('invalid_timezone', `unknown IANA time zone ${row.timezone}`, [
-        { path: 'body.timezone', message: 'unknown IANA time zone' },
+        { path: 'timezone', message: 'unknown IANA time zone' },
       ]);
     }
   };
@@ -58,7 +58,7 @@ export function createGroupService(deps: {
         throw new AppError(
           'vpn_plan_conflict',
           `member ${holder.id} from ${holder.homeProvince} holds short code ${holder.shortCode}: the VPN is not cross-province`,
-          [{ path: 'body.province', message: 'short-code holders would be outside the group province' }],
+          [{ path: 'province', message: 'short-code holders would be outside the group province' }],
         );
       }
     }

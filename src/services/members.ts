@@ -65,14 +65,14 @@ export function createMemberService(deps: {
     const holder = dir.membersByMsisdn.get(msisdn) ?? repo.byMsisdn(msisdn);
     if (holder && holder.id !== memberId) {
       throw new AppError('msisdn_taken', `${msisdn} already belongs to a member of a group`, [
-        { path: 'body.msisdn', message: 'already a member' },
+        { path: 'msisdn', message: 'already a member' },
       ]);
     }
     // A pilot number answers with its switchboard: a member holding it would never be reached.
     // A conflict says what holds the number, never whose (it may be another tenant's).
     if (dir.switchboardsByPilot.has(msisdn)) {
       throw new AppError('msisdn_taken', `${msisdn} is the pilot number of a switchboard`, [
-        { path: 'body.msisdn', message: 'a switchboard pilot number' },
+        { path: 'msisdn', message: 'a switchboard pilot number' },
       ]);
     }
   };

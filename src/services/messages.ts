@@ -70,7 +70,7 @@ export function createMessageService(deps: {
       if (decision.decision === 'reject' || decision.decision === 'emergency') {
         const reason = decision.decision === 'emergency' ? 'emergency_number' : decision.reason;
         throw new AppError('sms_unroutable', `${reason}: ${seen.explanation}`, [
-          { path: decision.reason === 'caller_suspended' ? 'body.from' : 'body.to', message: reason },
+          { path: decision.reason === 'caller_suspended' ? 'from' : 'to', message: reason },
         ]);
       }
       const id = newId('msg');

@@ -56,7 +56,7 @@ export function createTariffService(deps: { db: Db; clock: Clock }) {
       const rates = tariffAt(catalogue, atMs);
       if (!rates) {
         throw new AppError('no_tariff', `no tariff is in force at ${new Date(atMs).toISOString()}`, [
-          { path: 'body.at', message: 'before the first tariff version' },
+          { path: 'at', message: 'before the first tariff version' },
         ]);
       }
       return rates;
