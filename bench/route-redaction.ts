@@ -12,7 +12,7 @@
  * request of each is printed. Differences of a few hundred ns between the decide cases are
  * within this machine's noise when neighbours are busy; the view-alone lines read directly.
  */
-import { SAMPLE_TARIFF } from '../src/domain/sample-tariff.js';
+import { SAMPLE_TARIFF } from '../src/engines/rating/sample-tariff.js';
 import type { RouteRequest } from '../src/engines/vpn/route.js';
 import type { Principal } from '../src/services/api-keys.js';
 import { createRoutingService } from '../src/services/routing.js';

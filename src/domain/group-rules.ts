@@ -1,5 +1,3 @@
-import { IANAZone } from 'luxon';
-
 export const INSTITUTION_TYPES = [
   'government', // 机关法人
   'enterprise', // 企业法人
@@ -61,14 +59,3 @@ export const PROVINCES = [
 export type Province = (typeof PROVINCES)[number];
 
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
-
-/**
- * The canonical IANA name of a zone (`asia/shanghai` → `Asia/Shanghai`), or null when it is not
- * an IANA `Area/Location` zone or UTC. Abbreviations such as `CST` are refused: they are
- * ambiguous (US Central, China Standard, Cuba).
- */
-export function canonicalTimezone(zone: string): string | null {
-  if (!(zone.includes('/') || zone.toUpperCase() === 'UTC') || !IANAZone.isValidZone(zone)) return null;
-  const canonical = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-  return canonical.includes('/') || canonical === 'UTC' ? canonical : null;
-}

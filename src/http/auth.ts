@@ -8,8 +8,8 @@ import type {
   RouteOptions,
 } from 'fastify';
 import fp from 'fastify-plugin';
+import { AppError } from '../domain/errors.js';
 import type { ApiKeyService, Principal } from '../services/api-keys.js';
-import { AppError } from './error-catalogue.js';
 import type { AuthFailureBudget } from './rate-limit.js';
 
 declare module 'fastify' {

@@ -3,7 +3,7 @@ import net, { type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { ERRORS, type ErrorCode } from './error-catalogue.js';
+import { ERRORS, type ErrorCode } from '../domain/errors.js';
 import { problemBody, sendProblem } from './problem-details.js';
 
 /**

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Clock } from '../sim/clock.js';
+import type { Clock } from '../domain/clock.js';
+import { AppError } from '../domain/errors.js';
 import type { IdempotencyRepo } from '../store/idempotency-repo.js';
-import { AppError } from './error-catalogue.js';
+import { sendProblem } from './problem-details.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -44,14 +45,18 @@ async function idempotency(app: FastifyInstance, opts: { repo: IdempotencyRepo; 
 
   /**
    * Reserves the key for this request (true: go on to the handler), or answers the stored
-   * response of the first request with it (false: the reply is sent). Throws the 4xx problems.
+   * response of the first request with it, or a 400 for a malformed key (false: the reply is
+   * sent). Throws the 409 problems.
    */
   function reserveOrReplay(request: FastifyRequest, reply: FastifyReply, header: string | string[]): boolean {
     const key = Array.isArray(header) ? header[0] : header;
     if (!key || key.length > MAX_KEY_LENGTH) {
-      throw new AppError('validation_failed', 'Idempotency-Key must be 1–255 characters', [
+      // Answered here, not thrown: the error handler reads a domain error's paths as the
+      // route's body, and this one is a header.
+      sendProblem(reply, 'validation_failed', 'Idempotency-Key must be 1–255 characters', [
         { path: 'headers.idempotency-key', message: 'must be 1–255 characters' },
       ]);
+      return false;
     }
     const now = clock.now();
     if (now - lastPurge > PURGE_EVERY_MS) {

@@ -1,7 +1,8 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError, ERRORS, type ErrorCode, type FieldIssue } from './error-catalogue.js';
+import { AppError, describeIssues, ERRORS, type ErrorCode, type FieldIssue } from '../domain/errors.js';
+import { requestPathOf } from './field-paths.js';
 
 /**
  * Maps every error to RFC 9457 problem+json: `{type, title, status, detail, code, errors?}`.
@@ -46,27 +47,30 @@ export function sendProblem(
 
 function toProblem(
   error: FastifyError | AppError | Error,
-  contentType: string | undefined,
+  request: FastifyRequest,
 ): {
   code: ErrorCode;
   detail: string;
   errors?: FieldIssue[];
 } {
-  if (error instanceof AppError) return { code: error.code, detail: error.message, errors: error.errors };
+  if (error instanceof AppError) {
+    const located = error.withPaths(requestPathOf(request));
+    return { code: located.code, detail: located.message, errors: located.errors };
+  }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = (error as FastifyError).validationContext ?? 'body';
     const errors = error.validation.map((issue) => ({
       path: [context, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
       message: issue.message ?? 'invalid',
     }));
-    return { code: 'validation_failed', detail: `invalid ${context}: ${describe(errors)}`, errors };
+    return { code: 'validation_failed', detail: `invalid ${context}: ${describeIssues(errors)}`, errors };
   }
   const fastifyCode = (error as FastifyError).code;
   const mapped = fastifyCode ? FASTIFY_CODES[fastifyCode] : undefined;
   if (mapped === 'unsupported_media_type') {
     return {
       code: mapped,
-      detail: `${contentType ?? 'a body without a content type'} is not accepted: send application/json`,
+      detail: `${request.headers['content-type'] ?? 'a body without a content type'} is not accepted: send application/json`,
     };
   }
   if (mapped) return { code: mapped, detail: error.message };
@@ -75,17 +79,13 @@ function toProblem(
   return { code: 'internal_error', detail: 'the server failed to answer; the error is logged' };
 }
 
-function describe(errors: FieldIssue[]): string {
-  return errors.map((e) => `${e.path}: ${e.message}`).join('; ');
-}
-
 async function problemDetails(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isResponseSerializationError(error)) {
       request.log.error({ err: error }, 'response did not match its schema');
       return sendProblem(reply, 'internal_error', 'the server failed to answer; the error is logged');
     }
-    const problem = toProblem(error, request.headers['content-type']);
+    const problem = toProblem(error, request);
     if (ERRORS[problem.code].status >= 500 && !UNLOGGED.has(problem.code)) {
       request.log.error({ err: error }, 'unhandled error');
     }

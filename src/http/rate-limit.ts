@@ -7,7 +7,7 @@ import type {
   RouteOptions,
 } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError } from './error-catalogue.js';
+import { AppError } from '../domain/errors.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -8,7 +8,7 @@ import type {
 } from 'fastify';
 import fp from 'fastify-plugin';
 import type { WriteBatch } from '../../db/write-batch.js';
-import { AppError } from './error-catalogue.js';
+import { AppError } from '../domain/errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

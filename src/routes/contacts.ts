@@ -98,6 +98,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/groups/:groupId/contacts/:contactId',
     {
+      // The service names the contact it refuses (a member's id): `params.contactId`.
+      config: { paramFields: ['contactId'] },
       schema: {
         tags,
         operationId: 'updateGroupContact',
@@ -113,6 +115,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/groups/:groupId/contacts/:contactId',
     {
+      // The service names the contact it refuses (a member's id): `params.contactId`.
+      config: { paramFields: ['contactId'] },
       schema: {
         tags,
         operationId: 'deleteGroupContact',

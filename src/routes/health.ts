@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../http/error-catalogue.js';
+import { AppError } from '../domain/errors.js';
 import { NEVER_SHED } from '../http/load-shedding.js';
 import { Problem } from '../http/schemas.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../http/error-catalogue.js';
+import { AppError } from '../domain/errors.js';
 import { problems } from '../http/schemas.js';
 import { checkRequestBounds, type ScenarioIssue, ScenarioParseError } from '../sim/scenario/parse.js';
 import { createSandbox, type SandboxLimits } from '../sim/scenario/sandbox.js';
@@ -139,8 +139,8 @@ const routes: FastifyPluginAsyncZod<{ sandbox?: Partial<SandboxLimits> }> = asyn
           reply.header('retry-after', String(RETRY_AFTER_SECONDS));
           throw new AppError('service_unavailable', outcome.detail);
         }
-        throw new AppError('validation_failed', `invalid scenario: body: ${outcome.detail}`, [
-          { path: 'body', message: outcome.detail },
+        throw AppError.listing('validation_failed', 'invalid scenario', [
+          { path: '', message: outcome.detail },
         ]);
       } finally {
         release();
@@ -152,19 +152,15 @@ const routes: FastifyPluginAsyncZod<{ sandbox?: Partial<SandboxLimits> }> = asyn
 /** A ScenarioParseError as a 400 naming each problem's path (`body.yaml` and the line in YAML). */
 function invalid(error: unknown): unknown {
   if (!(error instanceof ScenarioParseError)) return error;
-  const prefix = error.source === 'text' ? 'body.yaml' : 'body';
+  const prefix = error.source === 'text' ? ['yaml'] : [];
   const errors = error.issues.map((issue: ScenarioIssue) => ({
-    path: [prefix, ...issue.path].join('.'),
+    path: [...prefix, ...issue.path].join('.'),
     message:
       issue.line === undefined
         ? issue.message
         : `line ${issue.line}, column ${issue.column}: ${issue.message}`,
   }));
-  return new AppError(
-    'validation_failed',
-    `invalid scenario: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
-    errors,
-  );
+  return AppError.listing('validation_failed', 'invalid scenario', errors);
 }
 
 export default routes;

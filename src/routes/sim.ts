@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../http/error-catalogue.js';
+import { isSimulated } from '../domain/clock.js';
+import { AppError } from '../domain/errors.js';
 import { AnyNumber, Instant, LATEST_INSTANT_MS, problems } from '../http/schemas.js';
-import { isSimulated } from '../sim/clock.js';
 
 const ClockState = z.object({ mode: z.enum(['real', 'simulated']), now: z.string() }).meta({ id: 'Clock' });
 
@@ -101,13 +101,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const target = now ?? clock.now() + Math.round((advanceSeconds ?? 0) * 1000);
       if (target < clock.now()) {
         throw new AppError('clock_in_past', 'the simulated clock only moves forward', [
-          { path: 'body.now', message: `before the clock (${new Date(clock.now()).toISOString()})` },
+          { path: 'now', message: `before the clock (${new Date(clock.now()).toISOString()})` },
         ]);
       }
       if (target > LATEST_INSTANT_MS) {
         throw new AppError('clock_out_of_range', 'the simulated clock stops at 9999-01-01T00:00:00Z', [
           {
-            path: advanceSeconds === undefined ? 'body.now' : 'body.advanceSeconds',
+            path: advanceSeconds === undefined ? 'now' : 'advanceSeconds',
             message: 'past 9999-01-01 (UTC)',
           },
         ]);

@@ -329,7 +329,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/switchboards/:switchboardId/operators/:memberId',
     {
-      config,
+      // A member outside the group is named where the URL gives it: `params.memberId`.
+      config: { ...config, paramFields: ['memberId'] },
       schema: {
         tags,
         operationId: 'putSwitchboardOperator',

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { KeyHashScheme } from '../../db/schema.js';
+import { AppError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { AppError } from '../http/error-catalogue.js';
 import type { ApiKeyRepo, ApiKeyRow, StoredSecret } from '../store/api-key-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
 import { type ApiKeyView, hashKey, keyHasher, toApiKeyView } from './api-key-secrets.js';
@@ -215,7 +215,7 @@ export function createApiKeyService(deps: {
           'validation_failed',
           `unknown group ids: ${unknown.join(', ')}`,
           unknown.map((groupId) => ({
-            path: `body.groupIds.${input.groupIds.indexOf(groupId)}`,
+            path: `groupIds.${input.groupIds.indexOf(groupId)}`,
             message: `no group ${groupId}`,
           })),
         );
@@ -223,7 +223,7 @@ export function createApiKeyService(deps: {
       const createdAt = now();
       if (input.expiresAt !== undefined && input.expiresAt <= createdAt) {
         throw new AppError('validation_failed', 'expiresAt must be in the future', [
-          { path: 'body.expiresAt', message: 'must be later than now (wall clock)' },
+          { path: 'expiresAt', message: 'must be later than now (wall clock)' },
         ]);
       }
       const { key, ...secret } = newSecret();

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
+import type { Clock } from '../domain/clock.js';
+import { AppError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Directory } from '../engines/directory.js';
 import { type ActiveSubscription, type Bill, computeBill } from '../engines/rating/bill.js';
-import { AppError, notFound } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
 import type { BillingRepo, SubscriptionRow } from '../store/billing-repo.js';
 import type { GroupService } from './groups.js';
 import type { TariffService } from './tariffs.js';
@@ -61,7 +61,7 @@ export function createBillingService(deps: {
     const end = input.endDate ?? null;
     if (end !== null && end < input.startDate) {
       throw new AppError('subscription_invalid', 'endDate is before startDate', [
-        { path: 'body.endDate', message: `before startDate ${input.startDate}` },
+        { path: 'endDate', message: `before startDate ${input.startDate}` },
       ]);
     }
     if (input.product === 'conference') {
@@ -72,12 +72,12 @@ export function createBillingService(deps: {
         throw new AppError(
           'subscription_invalid',
           'a conference subscription names a package of the tariff',
-          [{ path: 'body.packageId', message: `one of ${[...known].join(', ')}` }],
+          [{ path: 'packageId', message: `one of ${[...known].join(', ')}` }],
         );
       }
     } else if (input.packageId) {
       throw new AppError('subscription_invalid', 'only conference subscriptions take a package', [
-        { path: 'body.packageId', message: 'only for product conference' },
+        { path: 'packageId', message: 'only for product conference' },
       ]);
     }
   }

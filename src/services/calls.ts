@@ -1,5 +1,8 @@
+import { type Clock, isSimulated } from '../domain/clock.js';
+import { AppError, notFound } from '../domain/errors.js';
 import { DEFAULT_TIMEZONE } from '../domain/group-rules.js';
 import { newId } from '../domain/ids.js';
+import { zoneOffsets } from '../domain/time-zones.js';
 import {
   type AlertResponse,
   allowedActions,
@@ -18,11 +21,8 @@ import {
 } from '../engines/calls/index.js';
 import type { Directory } from '../engines/directory.js';
 import { rateCall } from '../engines/rating/charge.js';
-import { zoneOffsets } from '../engines/ringback/zone-offset.js';
 import { isWithinBusinessHours } from '../engines/switchboard/hours.js';
 import type { RouteLocation } from '../engines/vpn/route.js';
-import { AppError, notFound } from '../http/error-catalogue.js';
-import { type Clock, isSimulated } from '../sim/clock.js';
 import type { CallRepo, CdrRow } from '../store/call-repo.js';
 import { type PageRequest, toPage } from '../store/pagination.js';
 import type { Principal } from './api-keys.js';

@@ -1,4 +1,4 @@
-import { notFound } from '../http/error-catalogue.js';
+import { notFound } from '../domain/errors.js';
 import type { CdrFilter } from '../store/cdr-repo.js';
 import { type PageRequest, toPage } from '../store/pagination.js';
 import type { Repositories } from '../store/sqlite-repositories.js';

@@ -1,7 +1,7 @@
+import { AppError, fieldPath, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Invitee } from '../engines/conference/index.js';
 import type { Directory } from '../engines/directory.js';
-import { AppError, notFound } from '../http/error-catalogue.js';
 import type { Principal } from './api-keys.js';
 import type { ContactService } from './contacts.js';
 
@@ -20,7 +20,7 @@ export interface NewConferenceInput {
   participants: ParticipantRef[];
 }
 
-type Invalid = 'unknown_member' | 'unknown_contact' | 'duplicate_participant';
+type Invalid = 'unknown_member' | 'unknown_contact';
 
 const invalid = (code: Invalid, path: string, message: string) =>
   new AppError(code, message, [{ path, message }]);
@@ -56,7 +56,7 @@ export function createParticipantResolver(deps: {
       if (member === undefined || member.groupId !== book.groupId) {
         throw invalid(
           'unknown_member',
-          `${path}.memberId`,
+          fieldPath(path, 'memberId'),
           `no member ${ref.memberId} in the conference's group`,
         );
       }
@@ -72,7 +72,7 @@ export function createParticipantResolver(deps: {
     if (contact === null) {
       throw invalid(
         'unknown_contact',
-        `${path}.contactId`,
+        fieldPath(path, 'contactId'),
         `no contact ${ref.contactId} in the group's or the host's address book`,
       );
     }
@@ -94,19 +94,23 @@ export function createParticipantResolver(deps: {
     }
     if (input.groupId !== undefined && hostMember !== undefined && hostMember.groupId !== input.groupId) {
       throw new AppError('host_outside_group', `the host ${input.hostMsisdn} is a member of another group`, [
-        { path: 'body.groupId', message: "not the host's group" },
+        { path: 'groupId', message: "not the host's group" },
       ]);
     }
     const groupId = input.groupId ?? hostMember?.groupId ?? null;
     const book = { groupId, hostMsisdn: input.hostMsisdn };
     const host: Invitee = { id: newId('cpt'), ...inviteeFields(input.hostMsisdn) };
-    const seen = new Map<string, string>([[host.msisdn, 'body.hostMsisdn']]);
+    const seen = new Map<string, string>([[host.msisdn, 'hostMsisdn']]);
     const invitees = input.participants.map((ref, i) => {
-      const path = `body.participants.${i}`;
+      const path = `participants.${i}`;
       const invitee = resolve(ref, path, book);
       const first = seen.get(invitee.msisdn);
       if (first !== undefined) {
-        throw invalid('duplicate_participant', path, `${invitee.msisdn} is already in the list (${first})`);
+        // The message names the first listing's path: it moves with the paths.
+        throw AppError.naming('duplicate_participant', (pathOf) => {
+          const message = `${invitee.msisdn} is already in the list (${pathOf(first)})`;
+          return { detail: message, errors: [{ path: pathOf(path), message }] };
+        });
       }
       seen.set(invitee.msisdn, path);
       return invitee;
@@ -116,7 +120,7 @@ export function createParticipantResolver(deps: {
       throw new AppError(
         'too_many_participants',
         `${invitees.length + 1} with the host, over maxParticipants ${maxParticipants}`,
-        [{ path: 'body.participants', message: `at most ${maxParticipants - 1} besides the host` }],
+        [{ path: 'participants', message: `at most ${maxParticipants - 1} besides the host` }],
       );
     }
     if (principal.kind === 'partner') {

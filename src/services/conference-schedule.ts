@@ -1,5 +1,5 @@
+import { type Clock, isSimulated } from '../domain/clock.js';
 import { type Conference, dueAtMs } from '../engines/conference/index.js';
-import { type Clock, isSimulated } from '../sim/clock.js';
 
 /** The longest a real-clock timer may wait in one go (setTimeout's limit); it re-arms after. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -1,4 +1,6 @@
 import { randomInt } from 'node:crypto';
+import type { Clock } from '../domain/clock.js';
+import { AppError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { toE164 } from '../domain/phone.js';
 import {
@@ -14,8 +16,6 @@ import {
   type Participant,
 } from '../engines/conference/index.js';
 import type { Directory } from '../engines/directory.js';
-import { AppError, notFound } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
 import type { ConferenceRepo, ConferenceUsage } from '../store/conference-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
 import type { Principal } from './api-keys.js';
@@ -301,7 +301,7 @@ export function createConferenceService(deps: {
       const { groupId, host, invitees, maxParticipants } = people.resolveNew(input, principal);
       if (input.pin !== undefined && byPin.has(input.pin)) {
         throw new AppError('pin_taken', 'another conference not yet ended has this PIN', [
-          { path: 'body.pin', message: 'taken by a conference not yet ended' },
+          { path: 'pin', message: 'taken by a conference not yet ended' },
         ]);
       }
       const created = createConference(
@@ -342,7 +342,7 @@ export function createConferenceService(deps: {
     /** Adds (and on a running conference dials) a participant; answers that participant. */
     addParticipant(id: string, ref: ParticipantRef, principal: Principal): Participant {
       const conference = requireLive(id, principal);
-      const invitee = people.resolve(ref, 'body', {
+      const invitee = people.resolve(ref, '', {
         groupId: conference.groupId,
         hostMsisdn: conference.hostMsisdn,
       });
@@ -394,7 +394,7 @@ export function createConferenceService(deps: {
       const after = page.cursor === undefined ? 0 : Number.parseInt(page.cursor, 10);
       if (!Number.isSafeInteger(after) || after < 0) {
         throw new AppError('validation_failed', 'cursor must be an event number', [
-          { path: 'query.cursor', message: 'not a cursor of this list' },
+          { path: 'cursor', message: 'not a cursor of this list' },
         ]);
       }
       const rows = repo.events(id, after, page.limit + 1);

@@ -1,7 +1,7 @@
+import type { Clock } from '../domain/clock.js';
+import { AppError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Directory } from '../engines/directory.js';
-import { AppError, notFound } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
 import type { BookOwner, ContactRepo, ContactRow } from '../store/contact-repo.js';
 import type { MemberRepo, MemberRow } from '../store/member-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
@@ -85,7 +85,7 @@ export function createContactService(deps: {
       throw new AppError(
         'contact_exists',
         `${msisdn} is already in ${book}${isMember ? ' (a member)' : ''}`,
-        [{ path: 'body.msisdn', message: 'already in the address book' }],
+        [{ path: 'msisdn', message: 'already in the address book' }],
       );
     }
   };
@@ -95,7 +95,7 @@ export function createContactService(deps: {
     if (row === undefined) {
       if ('groupId' in owner && deps.members.byId(contactId)?.groupId === owner.groupId) {
         throw new AppError('contact_read_only', 'a member is managed under /groups/{groupId}/members', [
-          { path: 'params.contactId', message: 'a member, not an external contact' },
+          { path: 'contactId', message: 'a member, not an external contact' },
         ]);
       }
       throw notFound('contact');

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/index.js';
 import type { Config } from '../config.js';
+import type { Clock } from '../domain/clock.js';
 import { nameKeys } from '../domain/name-keys.js';
-import type { Clock } from '../sim/clock.js';
 import { createDirectoryStore } from '../store/directory-store.js';
 import type { AppStore, createSqliteRepositories } from '../store/sqlite-repositories.js';
 import { createApiKeyService } from './api-keys.js';

@@ -1,5 +1,6 @@
+import type { Clock } from '../domain/clock.js';
+import { AppError, notFound } from '../domain/errors.js';
 import {
-  canonicalTimezone,
   DEFAULT_TIMEZONE,
   type InstitutionType,
   type Province,
@@ -7,8 +8,7 @@ import {
   type ValueTier,
 } from '../domain/group-rules.js';
 import { newId } from '../domain/ids.js';
-import { AppError, notFound } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
+import { canonicalTimezone } from '../domain/time-zones.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 import type { GroupRepo, GroupRow } from '../store/group-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
@@ -36,7 +36,7 @@ export function createGroupService(deps: {
       throw new AppError(
         'tier_mismatch',
         `value tier ${row.valueTier} does not fit institution type ${row.institutionType}: tier D is exactly the individual businesses and cluster customers`,
-        [{ path: 'body.valueTier', message: `not allowed for ${row.institutionType}` }],
+        [{ path: 'valueTier', message: `not allowed for ${row.institutionType}` }],
       );
     }
     const timezone = canonicalTimezone(row.timezone);
@@ -44,7 +44,7 @@ export function createGroupService(deps: {
       row.timezone = timezone;
     } else {
       throw new AppError('invalid_timezone', `unknown IANA time zone ${row.timezone}`, [
-        { path: 'body.timezone', message: 'unknown IANA time zone' },
+        { path: 'timezone', message: 'unknown IANA time zone' },
       ]);
     }
   };
@@ -58,7 +58,7 @@ export function createGroupService(deps: {
         throw new AppError(
           'vpn_plan_conflict',
           `member ${holder.id} from ${holder.homeProvince} holds short code ${holder.shortCode}: the VPN is not cross-province`,
-          [{ path: 'body.province', message: 'short-code holders would be outside the group province' }],
+          [{ path: 'province', message: 'short-code holders would be outside the group province' }],
         );
       }
     }

@@ -1,10 +1,10 @@
+import type { Clock } from '../domain/clock.js';
+import { AppError, notFound } from '../domain/errors.js';
 import type { Province } from '../domain/group-rules.js';
 import { newId } from '../domain/ids.js';
 import { nameKeys } from '../domain/name-keys.js';
 import type { Directory } from '../engines/directory.js';
 import { menuKeysOfMember } from '../engines/switchboard/menu.js';
-import { AppError, notFound } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 import type { MemberFilter, MemberRepo, MemberRow } from '../store/member-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
@@ -65,14 +65,14 @@ export function createMemberService(deps: {
     const holder = dir.membersByMsisdn.get(msisdn) ?? repo.byMsisdn(msisdn);
     if (holder && holder.id !== memberId) {
       throw new AppError('msisdn_taken', `${msisdn} already belongs to a member of a group`, [
-        { path: 'body.msisdn', message: 'already a member' },
+        { path: 'msisdn', message: 'already a member' },
       ]);
     }
     // A pilot number answers with its switchboard: a member holding it would never be reached.
     // A conflict says what holds the number, never whose (it may be another tenant's).
     if (dir.switchboardsByPilot.has(msisdn)) {
       throw new AppError('msisdn_taken', `${msisdn} is the pilot number of a switchboard`, [
-        { path: 'body.msisdn', message: 'a switchboard pilot number' },
+        { path: 'msisdn', message: 'a switchboard pilot number' },
       ]);
     }
   };

@@ -1,7 +1,7 @@
+import type { Clock } from '../domain/clock.js';
+import { AppError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Directory } from '../engines/directory.js';
-import { AppError } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
 import type { MessageFilter, MessageRepo, MessageRow, RecipientRow } from '../store/message-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
 import type { Principal } from './api-keys.js';
@@ -70,7 +70,7 @@ export function createMessageService(deps: {
       if (decision.decision === 'reject' || decision.decision === 'emergency') {
         const reason = decision.decision === 'emergency' ? 'emergency_number' : decision.reason;
         throw new AppError('sms_unroutable', `${reason}: ${seen.explanation}`, [
-          { path: decision.reason === 'caller_suspended' ? 'body.from' : 'body.to', message: reason },
+          { path: decision.reason === 'caller_suspended' ? 'from' : 'to', message: reason },
         ]);
       }
       const id = newId('msg');

@@ -1,4 +1,6 @@
 import { nationalCalendar } from '../domain/calendar/national-calendar.js';
+import type { Clock } from '../domain/clock.js';
+import { AppError, notFound } from '../domain/errors.js';
 import { DEFAULT_TIMEZONE } from '../domain/group-rules.js';
 import { newId } from '../domain/ids.js';
 import type { Directory, MemberEntry } from '../engines/directory.js';
@@ -16,8 +18,6 @@ import {
   validateRingbackPolicy,
 } from '../engines/ringback/index.js';
 import type { RouteRequest } from '../engines/vpn/index.js';
-import { AppError, type FieldIssue, notFound } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
 import type { RingbackPolicyRow, RingbackRepo, RingbackToneRow } from '../store/ringback-repo.js';
 import type { GroupService } from './groups.js';
 import type { RingbackResolver } from './routing.js';
@@ -90,7 +90,7 @@ const enginePolicy = (row: RingbackPolicyRow): RingbackPolicy => ({
  * - 400 `validation_failed`, a value that is not of its form or out of its range: `25:00`,
  *   `2026-02-30`, weekday 8, an unknown schedule field, and anything else the engine reports.
  *
- * A body with any 400 issue is a 400 listing just those; paths get the `body.` prefix.
+ * A body with any 400 issue is a 400 listing just those.
  */
 function isDomainIssue({ path, message }: RingbackIssue): boolean {
   if (/^toneIds\.\d+$/.test(path)) return message.startsWith('unknown tone');
@@ -113,21 +113,13 @@ function isDomainIssue({ path, message }: RingbackIssue): boolean {
 function assertValidPolicy(input: PolicyInput, knownToneIds: ReadonlySet<string>): void {
   const issues = validateRingbackPolicy(input, knownToneIds);
   if (issues.length === 0) return;
-  const asField = (issue: RingbackIssue): FieldIssue => ({
-    path: issue.path === '' ? 'body' : `body.${issue.path}`,
-    message: issue.message,
-  });
-  const structural = issues.filter((issue) => !isDomainIssue(issue)).map(asField);
-  const describe = (errors: FieldIssue[]) => errors.map((e) => `${e.path}: ${e.message}`).join('; ');
-  if (structural.length > 0) {
-    throw new AppError('validation_failed', `invalid body: ${describe(structural)}`, structural);
-  }
-  const domain = issues.map(asField);
+  const structural = issues.filter((issue) => !isDomainIssue(issue));
+  if (structural.length > 0) throw AppError.listing('validation_failed', 'invalid body', structural);
   const onlyUnknownTones = issues.every((issue) => issue.message.startsWith('unknown tone'));
-  throw new AppError(
+  throw AppError.listing(
     onlyUnknownTones ? 'unknown_tone' : 'ringback_invalid',
-    `the policy cannot be applied: ${describe(domain)}`,
-    domain,
+    'the policy cannot be applied',
+    issues,
   );
 }
 

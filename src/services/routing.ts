@@ -1,3 +1,4 @@
+import { AppError } from '../domain/errors.js';
 import type { Directory } from '../engines/directory.js';
 import type { TariffRates } from '../engines/rating/tariff.js';
 import {
@@ -7,7 +8,6 @@ import {
   type RouteDecision,
   type RouteRequest,
 } from '../engines/vpn/index.js';
-import { AppError } from '../http/error-catalogue.js';
 import type { Principal } from './api-keys.js';
 import { hides, redactDecision } from './redaction.js';
 import type { TariffService } from './tariffs.js';

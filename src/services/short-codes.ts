@@ -1,6 +1,6 @@
+import { AppError } from '../domain/errors.js';
 import type { Directory } from '../engines/directory.js';
 import { validateShortCode } from '../engines/vpn/index.js';
-import { AppError } from '../http/error-catalogue.js';
 
 /**
  * The one place that decides whether a member or sub-group may hold a short code: the group
@@ -12,7 +12,7 @@ export function assertShortCodeAllowed(
   groupId: string,
   shortCode: string,
   holder: { memberId?: string; subgroupId?: string },
-  field = 'body.shortCode',
+  field = 'shortCode',
 ): void {
   const group = directory.groups.get(groupId);
   if (!group?.vpn) {
@@ -47,7 +47,7 @@ export function assertProvinceAllowsShortCode(
     throw new AppError(
       'cross_province_not_allowed',
       `the VPN is not cross-province: a member from ${homeProvince} cannot hold a short code in a ${group.province} group`,
-      [{ path: 'body.shortCode', message: 'member is outside the group province' }],
+      [{ path: 'shortCode', message: 'member is outside the group province' }],
     );
   }
 }

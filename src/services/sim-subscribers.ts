@@ -1,7 +1,7 @@
+import type { Clock } from '../domain/clock.js';
+import { notFound } from '../domain/errors.js';
 import type { AlertResponse } from '../engines/calls/types.js';
 import type { Directory } from '../engines/directory.js';
-import { notFound } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
 import type { SimSubscriberRepo } from '../store/sim-subscriber-repo.js';
 import type { Principal } from './api-keys.js';
 

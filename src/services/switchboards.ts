@@ -1,3 +1,5 @@
+import type { Clock } from '../domain/clock.js';
+import { AppError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { nameKeys } from '../domain/name-keys.js';
 import { toE164 } from '../domain/phone.js';
@@ -20,8 +22,6 @@ import {
   type SwitchboardRules,
   validateSwitchboard,
 } from '../engines/switchboard/validate.js';
-import { AppError, type FieldIssue, notFound } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
 import { isUniqueViolation, type SwitchboardRepo, type SwitchboardRow } from '../store/switchboard-repo.js';
@@ -131,7 +131,7 @@ export function createSwitchboardService(deps: {
 
   const pilotTaken = (pilot: string, what: string) =>
     new AppError('pilot_number_taken', `${pilot} is already ${what}`, [
-      { path: 'body.pilotNumber', message: `already ${what}` },
+      { path: 'pilotNumber', message: `already ${what}` },
     ]);
 
   /**
@@ -154,15 +154,10 @@ export function createSwitchboardService(deps: {
   const assertValid = (groupId: string, rules: SwitchboardRules) => {
     const issues = validateSwitchboard(rules, { isGroupMember: isMemberOf(groupId) });
     if (issues.length === 0) return;
-    const errors: FieldIssue[] = issues.map((issue) => ({
-      path: `body.${issue.path}`,
-      message: issue.message,
-    }));
-    const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
     const code = issues.every((issue: SwitchboardIssue) => issue.code === 'member_outside_group')
       ? 'member_outside_group'
       : 'switchboard_invalid';
-    throw new AppError(code, `the switchboard cannot be configured so: ${detail}`, errors);
+    throw AppError.listing(code, 'the switchboard cannot be configured so', issues);
   };
 
   /** Writes through SQLite's unique pilot index too: a race the directory missed is still a 409. */
@@ -297,7 +292,7 @@ export function createSwitchboardService(deps: {
     /** Gives the extension to the member (replacing its holder); `created` when it was free. */
     putExtension(id: string, extension: string, memberId: string) {
       const entry = entryOf(id);
-      requireGroupMember(entry, memberId, 'body.memberId');
+      requireGroupMember(entry, memberId, 'memberId');
       const created = !entry.extensions.has(extension);
       repo.putExtension({ switchboardId: id, extension, memberId });
       store.putExtension(id, extension, memberId);
@@ -314,7 +309,7 @@ export function createSwitchboardService(deps: {
     /** Seats the member at the operator desk or changes their status; `created` when new. */
     putOperator(id: string, memberId: string, status: OperatorStatus) {
       const entry = entryOf(id);
-      requireGroupMember(entry, memberId, 'params.memberId');
+      requireGroupMember(entry, memberId, 'memberId');
       const created = !entry.operators.has(memberId);
       const now = clock.now();
       repo.putOperator({ switchboardId: id, memberId, status, updatedAt: now });

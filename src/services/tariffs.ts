@@ -2,15 +2,15 @@ import { asc } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/index.js';
 import { tariffVersions } from '../../db/schema.js';
-import { SAMPLE_TARIFF } from '../domain/sample-tariff.js';
+import type { Clock } from '../domain/clock.js';
+import { AppError } from '../domain/errors.js';
+import { SAMPLE_TARIFF } from '../engines/rating/sample-tariff.js';
 import {
   type TariffCatalogue,
   type TariffRates,
   type TariffVersion,
   tariffAt,
 } from '../engines/rating/tariff.js';
-import { AppError } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
 
 /** Tariff versions take effect at local midnight in the operator's zone. */
 const TARIFF_ZONE = 'Asia/Shanghai';
@@ -56,7 +56,7 @@ export function createTariffService(deps: { db: Db; clock: Clock }) {
       const rates = tariffAt(catalogue, atMs);
       if (!rates) {
         throw new AppError('no_tariff', `no tariff is in force at ${new Date(atMs).toISOString()}`, [
-          { path: 'body.at', message: 'before the first tariff version' },
+          { path: 'at', message: 'before the first tariff version' },
         ]);
       }
       return rates;

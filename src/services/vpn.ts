@@ -1,8 +1,8 @@
+import type { Clock } from '../domain/clock.js';
+import { AppError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Directory } from '../engines/directory.js';
 import { validateShortCode } from '../engines/vpn/index.js';
-import { AppError, notFound } from '../http/error-catalogue.js';
-import type { Clock } from '../sim/clock.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 import type { SubgroupRow, VpnRepo, VpnRow } from '../store/vpn-repo.js';
 import type { GroupService } from './groups.js';
@@ -69,14 +69,14 @@ export function createVpnService(deps: {
     for (const [code, holder] of group.shortCodes) {
       if (!validateShortCode(code, plan).ok) {
         throw new AppError('vpn_plan_conflict', `short code ${code} already held does not fit the new plan`, [
-          { path: 'body.shortCodeLength', message: `short code ${code} is held and would not fit` },
+          { path: 'shortCodeLength', message: `short code ${code} is held and would not fit` },
         ]);
       }
       if (!input.crossProvince && holder.kind === 'member' && holder.homeProvince !== group.province) {
         throw new AppError(
           'vpn_plan_conflict',
           `member ${holder.id} from ${holder.homeProvince} holds short code ${code}: the VPN must stay cross-province`,
-          [{ path: 'body.crossProvince', message: 'members from other provinces hold short codes' }],
+          [{ path: 'crossProvince', message: 'members from other provinces hold short codes' }],
         );
       }
     }
@@ -94,7 +94,7 @@ export function createVpnService(deps: {
       deps.groups.require(groupId);
       if (input.shortCodeLength.min > input.shortCodeLength.max) {
         throw new AppError('validation_failed', 'shortCodeLength.min must not exceed shortCodeLength.max', [
-          { path: 'body.shortCodeLength.min', message: 'greater than max' },
+          { path: 'shortCodeLength.min', message: 'greater than max' },
         ]);
       }
       assertPlanFits(groupId, input);

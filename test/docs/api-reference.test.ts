@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERRORS } from '../../src/http/error-catalogue.js';
+import { ERRORS } from '../../src/domain/errors.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type BuildOptions, buildApp } from '../../src/app.js';
 import { type Config, testConfig } from '../../src/config.js';
-import { type SimulatedClock, simulatedClock } from '../../src/sim/clock.js';
+import { type SimulatedClock, simulatedClock } from '../../src/domain/clock.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 /** 2026-11-24T09:00:00+08:00, a Tuesday. */

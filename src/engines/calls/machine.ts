@@ -58,6 +58,7 @@ export type CallTransition =
       ok: false;
       code: 'call_action_not_allowed' | 'call_time_regressed' | 'transfer_target_invalid';
       detail: string;
+      /** The field of the action at fault (`at`, `target.memberId`). */
       path?: string;
     };
 
@@ -102,7 +103,7 @@ export function applyCallAction(
       ok: false,
       code: 'call_time_regressed',
       detail: `at ${iso(atMs)} precedes the call's last event at ${iso(call.lastAtMs)}`,
-      path: 'body.at',
+      path: 'at',
     };
   }
   const draft = new Draft(call, atMs);
@@ -339,7 +340,7 @@ function operatorTransfer(draft: Draft, input: CallInput, env: CallEnvironment):
   let path: string;
   if ('extension' in target) {
     memberId = switchboard.extensions.get(target.extension);
-    path = 'body.target.extension';
+    path = 'target.extension';
     if (memberId === undefined) {
       return {
         ok: false,
@@ -350,7 +351,7 @@ function operatorTransfer(draft: Draft, input: CallInput, env: CallEnvironment):
     }
   } else {
     memberId = target.memberId;
-    path = 'body.target.memberId';
+    path = 'target.memberId';
   }
   const member = env.member(memberId);
   if (member === undefined || member.groupId !== switchboard.groupId) {

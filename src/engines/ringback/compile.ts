@@ -1,3 +1,4 @@
+import { type ZoneOffsets, zoneOffsets } from '../../domain/time-zones.js';
 import {
   type CalendarTable,
   type CompiledSchedule,
@@ -8,7 +9,6 @@ import {
   writeRecord,
 } from './schedule.js';
 import type { GroupCalendar, RingbackDecision, RingbackPolicy } from './types.js';
-import { type ZoneOffsets, zoneOffsets } from './zone-offset.js';
 
 /**
  * Compiles one group's ringback policies into lookup tables.

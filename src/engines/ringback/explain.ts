@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { formatDayNumber, isoWeekdayOf, localTimeOf } from '../../domain/time-zones.js';
 import {
   type CompiledGroupRingback,
   type CompiledPolicy,
@@ -9,7 +10,6 @@ import {
   TIER_GROUP,
   TIER_MEMBER,
 } from './compile.js';
-import { localTimeOf } from './resolve.js';
 import {
   isWorkingDay,
   MATCH,
@@ -30,7 +30,6 @@ import type {
   RingbackExplained,
   RingbackSchedule,
 } from './types.js';
-import { formatDayNumber, isoWeekdayOf } from './zone-offset.js';
 
 /**
  * Why a call gets the tone it gets: every policy of the group with its outcome.

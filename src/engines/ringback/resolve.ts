@@ -1,7 +1,7 @@
+import { DAY_MS, MINUTE_MS } from '../../domain/time-zones.js';
 import { type CompiledGroupRingback, MEMBER_FILTER, mayHold, NO_RANK, SUBGROUP_FILTER } from './compile.js';
 import { type CalendarTable, MATCH, matchRecord, RECORD } from './schedule.js';
 import type { RingbackCallee, RingbackDecision } from './types.js';
-import { DAY_MS, MINUTE_MS, type ZoneOffsets } from './zone-offset.js';
 
 /**
  * The hot path: which tone a caller hears when calling `callee` at `atMs`.
@@ -10,20 +10,6 @@ import { DAY_MS, MINUTE_MS, type ZoneOffsets } from './zone-offset.js';
  * group's filters let through, and a scan of rank-ordered records that stops at the first
  * whose schedule matches. Decisions are built at compile time, so nothing is allocated here.
  */
-
-export interface LocalTime {
-  /** Local calendar day, as days since 1970-01-01. */
-  dayNumber: number;
-  /** Local minute of the day, 0..1439. */
-  minute: number;
-}
-
-export function localTimeOf(zone: ZoneOffsets, atMs: number): LocalTime {
-  if (!Number.isFinite(atMs)) throw new RangeError(`not a time: ${atMs}`);
-  const local = atMs + zone.offsetMs(atMs);
-  const dayNumber = Math.floor(local / DAY_MS);
-  return { dayNumber, minute: Math.floor((local - dayNumber * DAY_MS) / MINUTE_MS) };
-}
 
 /** No rank: larger than any real one, so it also serves as "no limit". */
 const NONE = NO_RANK;
@@ -57,6 +43,7 @@ export function resolveRingback(
   let dayNumber = 0;
   let minute = 0;
   if (compiled.needsClock) {
+    // localTimeOf, written out: the hot path allocates no object per call.
     if (!Number.isFinite(atMs)) throw new RangeError(`not a time: ${atMs}`);
     const local = atMs + compiled.zone.offsetMs(atMs);
     dayNumber = Math.floor(local / DAY_MS);

@@ -1,5 +1,5 @@
+import { dayNumberOf, isoWeekdayOf } from '../../domain/time-zones.js';
 import type { RingbackSchedule, ScheduleMiss } from './types.js';
-import { dayNumberOf, isoWeekdayOf } from './zone-offset.js';
 
 /**
  * Schedules pre-parsed to numbers, and the one matching routine that both resolution and the

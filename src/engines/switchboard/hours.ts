@@ -1,6 +1,5 @@
-import { localTimeOf } from '../ringback/resolve.js';
+import { isoWeekdayOf, localTimeOf, type ZoneOffsets } from '../../domain/time-zones.js';
 import { parseClockTime } from '../ringback/schedule.js';
-import { isoWeekdayOf, type ZoneOffsets } from '../ringback/zone-offset.js';
 import type { BusinessHours } from './types.js';
 
 /**

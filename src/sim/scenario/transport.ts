@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { BuildOptions } from '../../app.js';
 import { type Config, testConfig } from '../../config.js';
-import { simulatedClock } from '../clock.js';
+import { simulatedClock } from '../../domain/clock.js';
 
 /**
  * Where a scenario runs. A target opens one transport per scenario: in-process, a fresh app on

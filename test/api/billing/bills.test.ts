@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SAMPLE_TARIFF } from '../../../src/domain/sample-tariff.js';
+import { SAMPLE_TARIFF } from '../../../src/engines/rating/sample-tariff.js';
 import {
   createGroup,
   createPartnerKey,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { testConfig } from '../../../src/config.js';
-import { realClock } from '../../../src/sim/clock.js';
+import { realClock } from '../../../src/domain/clock.js';
 import { ADMIN_KEY, type TestApp } from '../../helpers/app.js';
 import { NUMBERS } from '../vpn/fixtures.js';
 import { newCall, setBehaviour, vpnPair } from './setup.js';

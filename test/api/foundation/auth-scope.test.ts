@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { HTTPMethods } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_TARIFF } from '../../../src/domain/sample-tariff.js';
+import { SAMPLE_TARIFF } from '../../../src/engines/rating/sample-tariff.js';
 import {
   ADMIN_KEY,
   createGroup,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { testConfig } from '../../../src/config.js';
 import { nationalCalendarCoverage } from '../../../src/domain/calendar/national-calendar.js';
-import { simulatedClock } from '../../../src/sim/clock.js';
+import { simulatedClock } from '../../../src/domain/clock.js';
 import { T0 } from '../../helpers/app.js';
 
 /** The start-up warnings of an app whose clock stands at `atMs`. */

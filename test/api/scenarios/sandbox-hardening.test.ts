@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { testConfig } from '../../../src/config.js';
-import { simulatedClock } from '../../../src/sim/clock.js';
+import { simulatedClock } from '../../../src/domain/clock.js';
 import type { SandboxLimits } from '../../../src/sim/scenario/sandbox.js';
 import { ADMIN_KEY, T0 } from '../../helpers/app.js';
 

@@ -1,12 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalTimezone,
-  DEFAULT_TIMEZONE,
-  INSTITUTION_TYPES,
-  tierFitsInstitution,
-  VALUE_TIERS,
-} from '../../../src/domain/group-rules.js';
+import { INSTITUTION_TYPES, tierFitsInstitution, VALUE_TIERS } from '../../../src/domain/group-rules.js';
 import { nameKeys, normaliseQuery } from '../../../src/domain/name-keys.js';
 
 describe('nameKeys', () => {
@@ -111,19 +105,6 @@ describe('tierFitsInstitution', () => {
     expect(tierFitsInstitution('A1', 'cluster')).toBe(false);
     expect(tierFitsInstitution('D', 'enterprise')).toBe(false);
     expect(tierFitsInstitution('C', 'government')).toBe(true);
-  });
-});
-
-describe('time zones', () => {
-  it('defaults to Asia/Shanghai and knows IANA zones only', () => {
-    expect(DEFAULT_TIMEZONE).toBe('Asia/Shanghai');
-    expect(canonicalTimezone('Asia/Shanghai')).toBe('Asia/Shanghai');
-    expect(canonicalTimezone('asia/shanghai')).toBe('Asia/Shanghai');
-    expect(canonicalTimezone('Asia/Urumqi')).toBe('Asia/Urumqi');
-    expect(canonicalTimezone('UTC')).toBe('UTC');
-    expect(canonicalTimezone('CST')).toBeNull();
-    expect(canonicalTimezone('Mars/Olympus_Mons')).toBeNull();
-    expect(canonicalTimezone('')).toBeNull();
   });
 });
 

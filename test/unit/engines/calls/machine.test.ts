@@ -107,7 +107,7 @@ describe('the switchboard through the machine', () => {
     if (!queued.ok) throw new Error('not queued');
     expect(queued.call.state).toBe('queued');
     const bad = applyCallAction(queued.call, { action: 'transfer', target: { extension: '999' } }, AT, env);
-    expect(bad).toMatchObject({ ok: false, code: 'transfer_target_invalid', path: 'body.target.extension' });
+    expect(bad).toMatchObject({ ok: false, code: 'transfer_target_invalid', path: 'target.extension' });
     const outsider = applyCallAction(
       queued.call,
       { action: 'transfer', target: { memberId: 'frank' } },

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_TARIFF } from '../../../../src/domain/sample-tariff.js';
 import { type BillFacts, computeBill, prorate } from '../../../../src/engines/rating/bill.js';
+import { SAMPLE_TARIFF } from '../../../../src/engines/rating/sample-tariff.js';
 
 const rates = SAMPLE_TARIFF.rates;
 const base: BillFacts = {

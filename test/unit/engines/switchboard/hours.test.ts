@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { zoneOffsets } from '../../../../src/engines/ringback/zone-offset.js';
+import { zoneOffsets } from '../../../../src/domain/time-zones.js';
 import { isWithinBusinessHours } from '../../../../src/engines/switchboard/hours.js';
 import type { BusinessHours, IsoWeekday } from '../../../../src/engines/switchboard/types.js';
 

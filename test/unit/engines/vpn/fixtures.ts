@@ -1,4 +1,3 @@
-import { SAMPLE_TARIFF } from '../../../../src/domain/sample-tariff.js';
 import {
   type Directory,
   emptyDirectory,
@@ -11,6 +10,7 @@ import {
   type VpnSettings,
 } from '../../../../src/engines/directory.js';
 import { NumberIndex } from '../../../../src/engines/number-index.js';
+import { SAMPLE_TARIFF } from '../../../../src/engines/rating/sample-tariff.js';
 import type { RouteContext, RouteRequest } from '../../../../src/engines/vpn/route.js';
 
 /**

@@ -81,15 +81,40 @@ export const ERRORS = {
 export type ErrorCode = keyof typeof ERRORS;
 
 export interface FieldIssue {
-  /** JSON-pointer-like path of the field, e.g. `body.msisdn` or `query.limit`. */
+  /**
+   * Dotted path of the field within the input of whoever reports it: a service names the fields
+   * of its own input (`msisdn`, `participants.2.memberId`, '' for the input as a whole) and knows
+   * nothing of requests; the HTTP layer puts the part of the request in front (`body.msisdn`,
+   * see src/http/field-paths.ts).
+   */
   path: string;
   message: string;
 }
 
-/** A domain error: a catalogue code, a human detail, and optionally the fields at fault. */
+/** The path of `names` in turn below `base` ('' is the input itself): `fieldPath('', 'a', 2)` is `a.2`. */
+export function fieldPath(base: string, ...names: (string | number)[]): string {
+  return [base, ...names].filter((name) => name !== '').join('.');
+}
+
+/** `path: message; path: message`, the form a detail lists its issues in. */
+export function describeIssues(errors: readonly FieldIssue[]): string {
+  return errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+}
+
+/** What an error says, given where its field paths end up (`pathOf`). */
+type Wording = (pathOf: (path: string) => string) => { detail: string; errors: FieldIssue[] };
+
+const asReported = (path: string) => path;
+
+/**
+ * A domain error: a catalogue code, a human detail, and optionally the fields at fault. Their
+ * paths are the reporter's; `withPaths` gives the error with the paths the answer names.
+ */
 export class AppError extends Error {
   override name = 'AppError';
   readonly status: number;
+  /** Set when the detail or the messages name paths too: they are worded again when paths move. */
+  #wording: Wording | undefined;
 
   constructor(
     readonly code: ErrorCode,
@@ -98,6 +123,32 @@ export class AppError extends Error {
   ) {
     super(detail ?? ERRORS[code].title);
     this.status = ERRORS[code].status;
+  }
+
+  /** An error whose detail or issue messages name field paths; `wording` applies `pathOf` to each. */
+  static naming(code: ErrorCode, wording: Wording): AppError {
+    const { detail, errors } = wording(asReported);
+    const error = new AppError(code, detail, errors);
+    error.#wording = wording;
+    return error;
+  }
+
+  /** An error whose detail lists its issues: `lead: path: message; path: message`. */
+  static listing(code: ErrorCode, lead: string, errors: FieldIssue[]): AppError {
+    return AppError.naming(code, (pathOf) => {
+      const located = errors.map((issue) => ({ path: pathOf(issue.path), message: issue.message }));
+      return { detail: `${lead}: ${describeIssues(located)}`, errors: located };
+    });
+  }
+
+  /** The same error with every field path passed through `move`, wherever the error names it. */
+  withPaths(move: (path: string) => string): AppError {
+    const wording = this.#wording;
+    if (wording !== undefined)
+      return AppError.naming(this.code, (pathOf) => wording((path) => pathOf(move(path))));
+    if (this.errors === undefined || this.errors.length === 0) return this;
+    const errors = this.errors.map((issue) => ({ path: move(issue.path), message: issue.message }));
+    return new AppError(this.code, this.message, errors);
   }
 }
 

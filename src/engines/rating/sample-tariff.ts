@@ -1,4 +1,4 @@
-import type { TariffVersion } from '../engines/rating/tariff.js';
+import type { TariffVersion } from './tariff.js';
 
 /**
  * The shipped sample tariff. The operator's training manual lost its figures, so these are

@@ -1,7 +1,8 @@
 import { DateTime, IANAZone } from 'luxon';
 
 /**
- * Epoch ms → local day and minute in an IANA zone, fast enough for the ringback hot path.
+ * Time zones, in one place: which IANA names are accepted, and epoch ms → local day and minute
+ * in a zone, fast enough for the ringback and switchboard hot path.
  *
  * Building a luxon DateTime per call costs microseconds; the offset of a zone only changes at
  * its transitions, so it is asked of luxon once per (zone, UTC hour) and kept in a small table
@@ -103,6 +104,32 @@ export function zoneOffsets(name: string): ZoneOffsets {
     zones.set(name, zone);
   }
   return zone;
+}
+
+/**
+ * The canonical IANA name of a zone (`asia/shanghai` → `Asia/Shanghai`), or null when it is not
+ * an IANA `Area/Location` zone or UTC. Abbreviations such as `CST` are refused: they are
+ * ambiguous (US Central, China Standard, Cuba).
+ */
+export function canonicalTimezone(zone: string): string | null {
+  if (!(zone.includes('/') || zone.toUpperCase() === 'UTC') || !IANAZone.isValidZone(zone)) return null;
+  const canonical = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  return canonical.includes('/') || canonical === 'UTC' ? canonical : null;
+}
+
+export interface LocalTime {
+  /** Local calendar day, as days since 1970-01-01. */
+  dayNumber: number;
+  /** Local minute of the day, 0..1439. */
+  minute: number;
+}
+
+/** The local day and minute in `zone` at epoch ms `atMs`. */
+export function localTimeOf(zone: ZoneOffsets, atMs: number): LocalTime {
+  if (!Number.isFinite(atMs)) throw new RangeError(`not a time: ${atMs}`);
+  const local = atMs + zone.offsetMs(atMs);
+  const dayNumber = Math.floor(local / DAY_MS);
+  return { dayNumber, minute: Math.floor((local - dayNumber * DAY_MS) / MINUTE_MS) };
 }
 
 /** Days since 1970-01-01 of a `YYYY-MM-DD` date (as a calendar date, no zone involved). */

@@ -1,8 +1,14 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { localTimeOf } from '../../../../src/engines/ringback/resolve.js';
-import { formatDayNumber, isoWeekdayOf, zoneOffsets } from '../../../../src/engines/ringback/zone-offset.js';
+import { DEFAULT_TIMEZONE } from '../../../src/domain/group-rules.js';
+import {
+  canonicalTimezone,
+  formatDayNumber,
+  isoWeekdayOf,
+  localTimeOf,
+  zoneOffsets,
+} from '../../../src/domain/time-zones.js';
 
 const ZONES = [
   'Asia/Shanghai',
@@ -58,5 +64,18 @@ describe('cached zone offsets', () => {
     }
     // New York, London, Adelaide, Lord Howe, St John's, Chatham: two each.
     expect(transitions).toBe(12);
+  });
+});
+
+describe('canonicalTimezone', () => {
+  it('defaults to Asia/Shanghai and knows IANA zones only', () => {
+    expect(DEFAULT_TIMEZONE).toBe('Asia/Shanghai');
+    expect(canonicalTimezone('Asia/Shanghai')).toBe('Asia/Shanghai');
+    expect(canonicalTimezone('asia/shanghai')).toBe('Asia/Shanghai');
+    expect(canonicalTimezone('Asia/Urumqi')).toBe('Asia/Urumqi');
+    expect(canonicalTimezone('UTC')).toBe('UTC');
+    expect(canonicalTimezone('CST')).toBeNull();
+    expect(canonicalTimezone('Mars/Olympus_Mons')).toBeNull();
+    expect(canonicalTimezone('')).toBeNull();
   });
 });
