@@ -16,7 +16,6 @@ import {
   startCall,
   startConferenceLeg,
 } from '../engines/calls/index.js';
-import type { Directory } from '../engines/directory.js';
 import { rateCall } from '../engines/rating/charge.js';
 import { zoneOffsets } from '../engines/ringback/zone-offset.js';
 import { isWithinBusinessHours } from '../engines/switchboard/hours.js';
@@ -25,6 +24,7 @@ import { AppError, notFound } from '../http/error-catalogue.js';
 import { type Clock, isSimulated } from '../sim/clock.js';
 import type { CallRepo, CdrRow } from '../store/call-repo.js';
 import { type PageRequest, toPage } from '../store/pagination.js';
+import type { RoutingDirectory } from '../store/routing-directory/index.js';
 import type { Principal } from './api-keys.js';
 import { callEventFor, hides, type Reader } from './redaction.js';
 import type { RingbackResolver, RoutingService } from './routing.js';
@@ -63,7 +63,7 @@ export interface ConferenceBridge {
 export function createCallService(deps: {
   repo: CallRepo;
   routing: Pick<RoutingService, 'decide' | 'assertActs'>;
-  directory: Directory;
+  directory: RoutingDirectory;
   resolveRingback: RingbackResolver;
   subscribers: Pick<SimSubscriberService, 'behaviourOf'>;
   clock: Clock;

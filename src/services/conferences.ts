@@ -13,11 +13,11 @@ import {
   createConference,
   type Participant,
 } from '../engines/conference/index.js';
-import type { Directory } from '../engines/directory.js';
 import { AppError, notFound } from '../http/error-catalogue.js';
 import type { Clock } from '../sim/clock.js';
 import type { ConferenceRepo, ConferenceUsage } from '../store/conference-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
+import type { RoutingDirectory } from '../store/routing-directory/index.js';
 import type { Principal } from './api-keys.js';
 import type { CallService } from './calls.js';
 import { createConferenceBridge } from './conference-bridge.js';
@@ -64,7 +64,7 @@ export function createConferenceService(deps: {
   messages: Pick<MessageService, 'notify'>;
   contacts: Pick<ContactService, 'resolve'>;
   tariffs: Pick<TariffService, 'ratesAtOrFirst'>;
-  directory: Directory;
+  directory: RoutingDirectory;
   clock: Clock;
   accessNumber: string;
   defaultMaxParticipants: number;

@@ -9,12 +9,12 @@ import { createCallRepo } from '../store/call-repo.js';
 import { createCdrRepo } from '../store/cdr-repo.js';
 import { createConferenceRepo } from '../store/conference-repo.js';
 import { createContactRepo } from '../store/contact-repo.js';
-import { createDirectoryStore } from '../store/directory-store.js';
 import { createGroupRepo } from '../store/group-repo.js';
 import { createIdempotencyRepo } from '../store/idempotency-repo.js';
 import { createMemberRepo } from '../store/member-repo.js';
 import { createMessageRepo } from '../store/message-repo.js';
 import { createRingbackRepo } from '../store/ringback-repo.js';
+import { createDirectoryWriter } from '../store/routing-directory/index.js';
 import { createSimSubscriberRepo } from '../store/sim-subscriber-repo.js';
 import { createSwitchboardRepo } from '../store/switchboard-repo.js';
 import { createVpnRepo } from '../store/vpn-repo.js';
@@ -36,8 +36,9 @@ import { createTariffService } from './tariffs.js';
 import { createVpnService } from './vpn.js';
 
 /**
- * Wires repositories, the in-memory directory and the services. The directory is loaded from
- * SQLite here, once, before the app answers anything.
+ * Wires repositories, the routing directory and the services. The directory is loaded from
+ * SQLite here, once, before the app answers anything; from then on it changes only through
+ * its writer, which the services that own its facts call after each committed write.
  */
 export function createServices(deps: {
   db: Db;
@@ -60,8 +61,8 @@ export function createServices(deps: {
   // Search keys made by an older version of nameKeys are recomputed before the directory loads.
   memberRepo.rekeyNames(nameKeys);
 
-  const directoryStore = createDirectoryStore(deps.config.conferenceAccessNumber);
-  directoryStore.load({
+  const writer = createDirectoryWriter(deps.config.conferenceAccessNumber);
+  writer.load({
     groups: groupRepo.all(),
     vpns: vpnRepo.allVpns(),
     members: memberRepo.all(),
@@ -71,14 +72,15 @@ export function createServices(deps: {
     switchboardExtensions: switchboardRepo.allExtensions(),
     switchboardOperators: switchboardRepo.allOperators(),
   });
-  const directory = directoryStore.directory;
+  const directory = writer.directory;
 
   const tariffs = createTariffService({ db, clock });
-  const groupRecords = createGroupService({ repo: groupRepo, directory: directoryStore, clock });
+  const groupRecords = createGroupService({ repo: groupRepo, directory, writer, clock });
   const ringback = createRingbackService({
     repo: createRingbackRepo(db),
     groups: groupRecords,
     directory,
+    writer,
     tariffs,
     clock,
   });
@@ -96,8 +98,8 @@ export function createServices(deps: {
       ringback.recompile(id);
     },
   };
-  const members = createMemberService({ repo: memberRepo, groups, directory: directoryStore, clock });
-  const vpn = createVpnService({ repo: vpnRepo, groups, members, directory: directoryStore, clock });
+  const members = createMemberService({ repo: memberRepo, groups, directory, writer, clock });
+  const vpn = createVpnService({ repo: vpnRepo, groups, members, directory, writer, clock });
   const routing = createRoutingService({ directory, tariffs, resolveRingback: ringback.resolver });
   const messages = createMessageService({ repo: createMessageRepo(db), routing, directory, clock });
   const subscribers = createSimSubscriberService({ repo: createSimSubscriberRepo(db), directory, clock });
@@ -143,7 +145,8 @@ export function createServices(deps: {
   const switchboards = createSwitchboardService({
     repo: switchboardRepo,
     groups,
-    directory: directoryStore,
+    directory,
+    writer,
     clock,
     hasActiveCalls: calls.hasActiveCalls,
   });
