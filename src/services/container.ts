@@ -23,6 +23,7 @@ import { createAuditService } from './audit.js';
 import { createBillingService } from './billing.js';
 import { createCallService } from './calls.js';
 import { createCdrService } from './cdrs.js';
+import { createConferencePort } from './conference-port.js';
 import { createConferenceService } from './conferences.js';
 import { createContactService } from './contacts.js';
 import { createGroupService, type GroupService } from './groups.js';
@@ -38,7 +39,8 @@ import { createVpnService } from './vpn.js';
 /**
  * Wires repositories, the routing directory and the services. The directory is loaded from
  * SQLite here, once, before the app answers anything; from then on it changes only through
- * its writer, which the services that own its facts call after each committed write.
+ * its writer, which the services that own its facts call after each committed write. Every
+ * dependency is passed at construction, calls ↔ conferences through the port both are given.
  */
 export function createServices(deps: {
   db: Db;
@@ -103,12 +105,15 @@ export function createServices(deps: {
   const routing = createRoutingService({ directory, tariffs, resolveRingback: ringback.resolver });
   const messages = createMessageService({ repo: createMessageRepo(db), routing, directory, clock });
   const subscribers = createSimSubscriberService({ repo: createSimSubscriberRepo(db), directory, clock });
+  // Calls and conferences each need the other: the port is created first and given to both.
+  const conferencePort = createConferencePort();
   const calls = createCallService({
     repo: createCallRepo(db),
     routing,
     directory,
     resolveRingback: ringback.resolver,
     subscribers,
+    conferences: conferencePort,
     clock,
     ...(deps.onBackgroundError ? { onError: deps.onBackgroundError } : {}),
   });
@@ -120,10 +125,12 @@ export function createServices(deps: {
     directory,
     clock,
   });
-  // The conference bridge loads its unfinished rooms, then hears about its legs from the calls service.
+  // The conference bridge loads its unfinished rooms, then serves the port: from then on it
+  // hears about its legs from the calls service.
   const conferences = createConferenceService({
     repo: createConferenceRepo(db),
     calls,
+    port: conferencePort,
     messages,
     contacts,
     tariffs,
@@ -133,7 +140,6 @@ export function createServices(deps: {
     defaultMaxParticipants: deps.config.conferenceMaxParticipants,
     ...(deps.onBackgroundError ? { onError: deps.onBackgroundError } : {}),
   });
-  calls.attachConferenceBridge(conferences.bridge);
   const billing = createBillingService({
     repo: createBillingRepo(db),
     groups,
