@@ -17,9 +17,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MemberEntry } from '../src/engines/directory.js';
 import { SAMPLE_TARIFF } from '../src/engines/rating/sample-tariff.js';
 import { decideRoute, type RouteContext, type RouteRequest } from '../src/engines/vpn/route.js';
+import type { MemberEntry } from '../src/store/routing-directory/index.js';
 import {
   BENCH_CONFERENCE_ACCESS_NUMBER,
   BENCH_OUTBOUND_PREFIX,

@@ -60,9 +60,9 @@ import { toE164 } from '../src/domain/phone.js';
 import type { RouteDecision, RouteRequest } from '../src/engines/vpn/index.js';
 import { decideRoute } from '../src/engines/vpn/index.js';
 import { RouteAnswer, RouteInput } from '../src/routes/route.js';
-import { createDirectoryStore } from '../src/store/directory-store.js';
 import { createGroupRepo } from '../src/store/group-repo.js';
 import { createMemberRepo } from '../src/store/member-repo.js';
+import { createDirectoryWriter } from '../src/store/routing-directory/index.js';
 import { createVpnRepo } from '../src/store/vpn-repo.js';
 import { BODY_AT_ISO, CONFERENCE_ACCESS_NUMBER, makeBodies } from './fixtures/route-bodies.js';
 import { describeBenchData, generateBenchData, writeBenchData } from './fixtures/seed-db.js';
@@ -355,7 +355,7 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
           subgroupMembers: vpnRepo.allLinks(),
         };
         const t1 = performance.now();
-        const store = createDirectoryStore(CONFERENCE_ACCESS_NUMBER);
+        const store = createDirectoryWriter(CONFERENCE_ACCESS_NUMBER);
         store.load(snapshot);
         const t2 = performance.now();
         return {

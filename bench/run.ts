@@ -50,7 +50,7 @@ const TARGETS = {
   /** Issue 5: the route with ringback on within 5 % of its throughput without. */
   ringbackHttpRatio: 0.95,
   directoryLoadMs: 3_000,
-  /** Issue 4: operator directory search on a 10,000-member group ("fast"): p99 under 1 ms. */
+  /** Issue 4: operator phonebook search on a 10,000-member group ("fast"): p99 under 1 ms. */
   directorySearchP99Us: 1_000,
   /** Issue 6: a conference control action over HTTP at 50 connections. */
   conferenceP99Ms: 5,
@@ -208,7 +208,7 @@ function searchRows(child: ChildBench): Row[] {
   const worstP99 = Math.max(...json.results.map((r) => r.p99Us));
   return [
     {
-      bench: `switchboard directory search (${fmt(json.members)} members, index ${json.buildMs} ms)`,
+      bench: `switchboard phonebook search (${fmt(json.members)} members, index ${json.buildMs} ms)`,
       value: `${fmt(json.queriesPerSecond)} queries/s`,
       p50: '',
       p99: `${worstP99} µs (worst kind)`,
@@ -291,7 +291,7 @@ if (!args.includes('--skip-engines')) {
   routeEngine = await runChild('route-engine.ts', 'route-engine.json');
   console.log('\n== 3/6 ringback engine in-process (bench/ringback-engine.ts)');
   ringbackEngine = await runChild('ringback-engine.ts', 'ringback-engine.json');
-  console.log('\n== 4/6 switchboard directory search in-process (bench/switchboard-search.ts)');
+  console.log('\n== 4/6 switchboard phonebook search in-process (bench/switchboard-search.ts)');
   directorySearch = await runChild('switchboard-search.ts', 'switchboard-search.json');
 }
 

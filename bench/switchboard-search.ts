@@ -1,5 +1,5 @@
 /**
- * In-process benchmark of the switchboard's directory search (总机通讯录查询).
+ * In-process benchmark of the switchboard's phonebook search (总机通讯录查询).
  *
  *   npx tsx bench/switchboard-search.ts
  *
@@ -14,10 +14,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nameKeys } from '../src/domain/name-keys.js';
 import {
-  buildDirectoryIndex,
-  type DirectoryEntry,
-  searchDirectory,
-} from '../src/engines/switchboard/directory-search.js';
+  buildPhonebookIndex,
+  type PhonebookEntry,
+  searchPhonebook,
+} from '../src/engines/switchboard/phonebook-search.js';
 import { prng } from './fixtures/directory.js';
 
 const MEMBERS = 10_000;
@@ -80,7 +80,7 @@ for (let i = extensionPool.length - 1; i > 0; i--) {
   [extensionPool[i], extensionPool[j]] = [extensionPool[j]!, extensionPool[i]!];
 }
 let nextExtension = 0;
-const entries: DirectoryEntry[] = Array.from({ length: MEMBERS }, (_, i) => {
+const entries: PhonebookEntry[] = Array.from({ length: MEMBERS }, (_, i) => {
   const name = makeName();
   const keys = nameKeys(name);
   const extensions: string[] = [];
@@ -102,16 +102,16 @@ const setupMs = performance.now() - setupStart;
 
 // Index build: the service rebuilds it after the group's members or extensions change.
 const buildTimes: number[] = [];
-let index = buildDirectoryIndex(entries);
+let index = buildPhonebookIndex(entries);
 for (let i = 0; i < BUILDS; i++) {
   const start = performance.now();
-  index = buildDirectoryIndex(entries);
+  index = buildPhonebookIndex(entries);
   buildTimes.push(performance.now() - start);
 }
 buildTimes.sort((a, b) => a - b);
 const buildMs = buildTimes[Math.floor(BUILDS / 2)]!;
 
-const national = (e: DirectoryEntry) => e.msisdn.slice(3);
+const national = (e: PhonebookEntry) => e.msisdn.slice(3);
 const withExtension = entries.filter((e) => e.extensions.length > 0);
 // `zhang lan`: the surname's pinyin, a space, the rest (as people type it).
 const spaced = entries.slice(0, 500).map((e) => {
@@ -152,7 +152,7 @@ const queries = Array.from({ length: QUERIES }, () => {
 // Warm-up: the JIT, and the first touch of every posting list.
 let checksum = 0;
 for (let round = 0; round < 3; round++) {
-  for (const { q } of queries) checksum += searchDirectory(index, q, LIMIT).length;
+  for (const { q } of queries) checksum += searchPhonebook(index, q, LIMIT).length;
 }
 
 const latencies = new Float64Array(QUERIES);
@@ -160,7 +160,7 @@ let hits = 0;
 const wallStart = performance.now();
 for (let i = 0; i < QUERIES; i++) {
   const start = process.hrtime.bigint();
-  const found = searchDirectory(index, queries[i]!.q, LIMIT);
+  const found = searchPhonebook(index, queries[i]!.q, LIMIT);
   latencies[i] = Number(process.hrtime.bigint() - start) / 1000;
   hits += found.length;
 }
@@ -193,7 +193,7 @@ const results = [
 
 const us = (n: number) => n.toFixed(1);
 console.log(
-  `switchboard directory search: ${MEMBERS.toLocaleString('en-US')} members (${withExtension.length.toLocaleString('en-US')} with extensions), ` +
+  `switchboard phonebook search: ${MEMBERS.toLocaleString('en-US')} members (${withExtension.length.toLocaleString('en-US')} with extensions), ` +
     `limit ${LIMIT}; index build ${buildMs.toFixed(1)} ms (median of ${BUILDS}; set-up with name keys ${setupMs.toFixed(0)} ms); ` +
     `${QUERIES.toLocaleString('en-US')} queries in ${wallMs.toFixed(0)} ms, ${(hits / QUERIES).toFixed(1)} hits/query`,
 );

@@ -163,7 +163,10 @@ const Operator = z
   })
   .meta({ id: 'SwitchboardOperator', description: 'A member at the operator desk (人工话务台)' });
 
-const DirectoryHit = z
+// The contract calls the operator's phonebook the switchboard's directory (its URL, operationId
+// and schema id keep that name); inside the code it is the phonebook, and "directory" means only
+// the routing directory.
+const PhonebookHit = z
   .object({
     memberId: z.string(),
     name: z.string(),
@@ -186,7 +189,7 @@ const DirectoryHit = z
   })
   .meta({ id: 'DirectoryEntry' });
 
-const DirectoryQuery = z.object({
+const PhonebookQuery = z.object({
   q: SearchText.optional().meta({
     description:
       'Hanzi, full pinyin (zhanglan, zhang lan), initials (zl), department, extension or number; without q, everyone in directory order',
@@ -374,12 +377,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'searchSwitchboardDirectory',
         summary: "Search the group's members by hanzi, pinyin, initials, department, extension or number",
         params: SwitchboardParams,
-        querystring: DirectoryQuery,
-        response: { 200: z.object({ items: z.array(DirectoryHit) }), ...problems(404) },
+        querystring: PhonebookQuery,
+        response: { 200: z.object({ items: z.array(PhonebookHit) }), ...problems(404) },
       },
     },
     async (request) => ({
-      items: switchboards.searchDirectory(
+      items: switchboards.searchPhonebook(
         request.params.switchboardId,
         request.query.q ?? '',
         request.query.limit,

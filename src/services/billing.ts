@@ -2,9 +2,9 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../domain/clock.js';
 import { AppError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import type { Directory } from '../engines/directory.js';
 import { type ActiveSubscription, type Bill, computeBill } from '../engines/rating/bill.js';
 import type { BillingRepo, SubscriptionRow } from '../store/billing-repo.js';
+import type { RoutingDirectory } from '../store/routing-directory/index.js';
 import type { GroupService } from './groups.js';
 import type { TariffService } from './tariffs.js';
 import { iso } from './views.js';
@@ -50,7 +50,7 @@ export function createBillingService(deps: {
   repo: BillingRepo;
   groups: Pick<GroupService, 'require'>;
   tariffs: Pick<TariffService, 'ratesAtOrFirst' | 'catalogue'>;
-  directory: Directory;
+  directory: RoutingDirectory;
   clock: Clock;
   conferenceUsage?: (groupId: string, fromMs: number, toMs: number) => ConferenceUsage;
 }) {

@@ -4,7 +4,6 @@ import { DEFAULT_TIMEZONE } from '../domain/group-rules.js';
 import { newId } from '../domain/ids.js';
 import { zoneOffsets } from '../domain/time-zones.js';
 import {
-  type AlertResponse,
   allowedActions,
   applyCallAction,
   type Call,
@@ -15,17 +14,17 @@ import {
   type ConferenceLeg,
   dropCall,
   noteOnCall,
-  type PinAdmission,
   startCall,
   startConferenceLeg,
 } from '../engines/calls/index.js';
-import type { Directory } from '../engines/directory.js';
 import { rateCall } from '../engines/rating/charge.js';
 import { isWithinBusinessHours } from '../engines/switchboard/hours.js';
 import type { RouteLocation } from '../engines/vpn/route.js';
 import type { CallRepo, CdrRow } from '../store/call-repo.js';
 import { type PageRequest, toPage } from '../store/pagination.js';
+import type { RoutingDirectory } from '../store/routing-directory/index.js';
 import type { Principal } from './api-keys.js';
+import type { ConferenceBridge, ConferencePort } from './conference-port.js';
 import { callEventFor, hides, type Reader } from './redaction.js';
 import type { RingbackResolver, RoutingService } from './routing.js';
 import type { SimSubscriberService } from './sim-subscribers.js';
@@ -39,20 +38,6 @@ export interface NewCall {
 }
 
 /**
- * The conference bridge as the calls service sees it: it answers PINs (a pure question, asked
- * inside a transition) and hears about its legs after each transition commits. It may act on
- * the leg again from these callbacks (drop it when the room is full, announce on it).
- */
-export interface ConferenceBridge {
-  admitByPin(pin: string, call: Call, atMs: number): PinAdmission;
-  joined(call: Call, participantId: string, atMs: number): void;
-  legAnswered(call: Call, atMs: number): void;
-  legUnreached(call: Call, response: Exclude<AlertResponse, 'answer'>, atMs: number): void;
-  legLeft(call: Call, atMs: number): void;
-  keys(call: Call, digits: string, atMs: number): void;
-}
-
-/**
  * Simulated calls: the router decides, the call state machine (src/engines/calls) moves, and
  * this service carries out the effects: persist every acknowledged step, write the one CDR in
  * the transaction that ends the call, and let simulated subscribers answer by themselves.
@@ -63,16 +48,18 @@ export interface ConferenceBridge {
 export function createCallService(deps: {
   repo: CallRepo;
   routing: Pick<RoutingService, 'decide' | 'assertActs'>;
-  directory: Directory;
+  directory: RoutingDirectory;
   resolveRingback: RingbackResolver;
   subscribers: Pick<SimSubscriberService, 'behaviourOf'>;
+  /** The conference bridge, through the port it serves (conference-port.ts). */
+  conferences: Pick<ConferencePort, 'bridge'>;
   clock: Clock;
   onError?: (error: unknown) => void;
 }) {
   const { repo, directory, clock } = deps;
   const active = new Map<string, Call>();
   const timers = new Map<string, NodeJS.Timeout>();
-  let bridge: ConferenceBridge | null = null;
+  const { bridge } = deps.conferences;
 
   const env: CallEnvironment = {
     switchboard: (id) => directory.switchboardsById.get(id),
@@ -84,7 +71,7 @@ export function createCallService(deps: {
       const zone = directory.groups.get(switchboard.groupId)?.timezone ?? DEFAULT_TIMEZONE;
       return isWithinBusinessHours(switchboard.businessHours, zoneOffsets(zone), atMs);
     },
-    admitByPin: (pin, call, atMs) => bridge?.admitByPin(pin, call, atMs) ?? { kind: 'unknown' },
+    admitByPin: (pin, call, atMs) => bridge.admitByPin(pin, call, atMs),
   };
 
   const visible = (call: Call, principal: Principal) =>
@@ -143,7 +130,7 @@ export function createCallService(deps: {
     else active.set(call.id, call);
     disarm(call.id);
     if (call.pending !== null) arm(call);
-    if (bridge !== null) tellBridge(bridge, call, effects);
+    tellBridge(bridge, call, effects);
     // The bridge may have moved the call on (a full room drops the leg that answered).
     const latest = active.get(call.id) ?? (call.state === 'ended' ? call : repo.get(call.id)) ?? call;
     return immediate === null || latest !== call ? latest : step(call, immediate, call.lastAtMs);
@@ -282,10 +269,6 @@ export function createCallService(deps: {
       if (filter.groupId !== undefined && !principal.canSee(filter.groupId)) throw notFound('group');
       const scope = principal.kind === 'admin' ? null : principal.groupIds;
       return toPage(repo.list({ ...filter, scope }, page), page.limit, (call) => callView(call, principal));
-    },
-
-    attachConferenceBridge(conferences: ConferenceBridge): void {
-      bridge = conferences;
     },
 
     /** The platform dials a conference participant (no router, no partner scope: the bridge decided). */

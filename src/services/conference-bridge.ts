@@ -11,7 +11,8 @@ import {
   CONFERENCE_PROMPTS as PROMPTS,
 } from '../engines/conference/index.js';
 import type { Principal } from './api-keys.js';
-import type { CallService, ConferenceBridge } from './calls.js';
+import type { CallService } from './calls.js';
+import type { ConferenceBridge } from './conference-port.js';
 
 /** The bridge reads its own legs whatever their groups. */
 const SYSTEM: Principal = { kind: 'admin', id: 'admin', canSee: () => true };

@@ -1,7 +1,7 @@
 import { AppError, fieldPath, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Invitee } from '../engines/conference/index.js';
-import type { Directory } from '../engines/directory.js';
+import type { RoutingDirectory } from '../store/routing-directory/index.js';
 import type { Principal } from './api-keys.js';
 import type { ContactService } from './contacts.js';
 
@@ -31,7 +31,7 @@ const invalid = (code: Invalid, path: string, message: string) =>
  * checks of a new conference's host, group, list and cap.
  */
 export function createParticipantResolver(deps: {
-  directory: Directory;
+  directory: RoutingDirectory;
   contacts: Pick<ContactService, 'resolve'>;
   defaultMaxParticipants: number;
 }) {

@@ -15,9 +15,10 @@ import {
   createConference,
   type Participant,
 } from '../engines/conference/index.js';
-import type { Directory } from '../engines/directory.js';
+
 import type { ConferenceRepo, ConferenceUsage } from '../store/conference-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
+import type { RoutingDirectory } from '../store/routing-directory/index.js';
 import type { Principal } from './api-keys.js';
 import type { CallService } from './calls.js';
 import { createConferenceBridge } from './conference-bridge.js';
@@ -26,6 +27,7 @@ import {
   type NewConferenceInput,
   type ParticipantRef,
 } from './conference-participants.js';
+import type { ConferencePort } from './conference-port.js';
 import { createConferenceSchedule } from './conference-schedule.js';
 import type { ContactService } from './contacts.js';
 import type { MessageService } from './messages.js';
@@ -64,7 +66,9 @@ export function createConferenceService(deps: {
   messages: Pick<MessageService, 'notify'>;
   contacts: Pick<ContactService, 'resolve'>;
   tariffs: Pick<TariffService, 'ratesAtOrFirst'>;
-  directory: Directory;
+  /** Served with this service's bridge once its rooms are resumed (the calls service's side). */
+  port: Pick<ConferencePort, 'serve'>;
+  directory: RoutingDirectory;
   clock: Clock;
   accessNumber: string;
   defaultMaxParticipants: number;
@@ -286,6 +290,9 @@ export function createConferenceService(deps: {
   // Resume unfinished conferences: a restart loses none, and their scheduled work is re-armed.
   for (const conference of repo.unfinished()) remember(conference);
   for (const conference of [...live.values()]) if (conference.state === 'active') legs.reconcile(conference);
+  // Only now does the calls service hear from and about conference legs: the resumed rooms are
+  // reconciled with the calls as they were.
+  deps.port.serve(legs.bridge);
 
   const participantOf = (conference: Conference, participantId: string): Participant => {
     const p = conference.participants.find((x) => x.id === participantId);
@@ -294,8 +301,6 @@ export function createConferenceService(deps: {
   };
 
   return {
-    bridge: legs.bridge,
-
     create(input: NewConferenceInput, principal: Principal): Conference {
       const now = clock.now();
       const { groupId, host, invitees, maxParticipants } = people.resolveNew(input, principal);

@@ -1,10 +1,11 @@
 import type { Clock } from '../domain/clock.js';
 import { AppError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import type { Directory } from '../engines/directory.js';
+
 import type { BookOwner, ContactRepo, ContactRow } from '../store/contact-repo.js';
 import type { MemberRepo, MemberRow } from '../store/member-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
+import type { RoutingDirectory } from '../store/routing-directory/index.js';
 import type { Principal } from './api-keys.js';
 import type { GroupService } from './groups.js';
 import { iso } from './views.js';
@@ -65,7 +66,7 @@ export function createContactService(deps: {
   repo: ContactRepo;
   members: Pick<MemberRepo, 'list' | 'byId'>;
   groups: Pick<GroupService, 'require'>;
-  directory: Directory;
+  directory: RoutingDirectory;
   clock: Clock;
 }) {
   const { repo, clock } = deps;

@@ -2,13 +2,14 @@ import type { Db } from '../../db/index.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { nameKeys } from '../domain/name-keys.js';
-import { createDirectoryStore } from '../store/directory-store.js';
+import { createDirectoryWriter } from '../store/routing-directory/index.js';
 import type { AppStore, createSqliteRepositories } from '../store/sqlite-repositories.js';
 import { createApiKeyService } from './api-keys.js';
 import { createAuditService } from './audit.js';
 import { createBillingService } from './billing.js';
 import { createCallService } from './calls.js';
 import { createCdrService } from './cdrs.js';
+import { createConferencePort } from './conference-port.js';
 import { createConferenceService } from './conferences.js';
 import { createContactService } from './contacts.js';
 import { createGroupService, type GroupService } from './groups.js';
@@ -22,8 +23,10 @@ import { createTariffService } from './tariffs.js';
 import { createVpnService } from './vpn.js';
 
 /**
- * Wires repositories, the in-memory directory and the services. The directory is loaded from
- * SQLite here, once, before the app answers anything.
+ * Wires repositories, the routing directory and the services. The directory is loaded from
+ * SQLite here, once, before the app answers anything; from then on it changes only through
+ * its writer, which the services that own its facts call after each committed write. Every
+ * dependency is passed at construction, calls ↔ conferences through the port both are given.
  */
 export async function createServices(deps: {
   db: Db;
@@ -50,8 +53,8 @@ export async function createServices(deps: {
   // Search keys made by an older version of nameKeys are recomputed before the directory loads.
   memberRepo.rekeyNames(nameKeys);
 
-  const directoryStore = createDirectoryStore(deps.config.conferenceAccessNumber);
-  directoryStore.load({
+  const writer = createDirectoryWriter(deps.config.conferenceAccessNumber);
+  writer.load({
     groups: groupRepo.all(),
     vpns: vpnRepo.allVpns(),
     members: memberRepo.all(),
@@ -61,14 +64,15 @@ export async function createServices(deps: {
     switchboardExtensions: switchboardRepo.allExtensions(),
     switchboardOperators: switchboardRepo.allOperators(),
   });
-  const directory = directoryStore.directory;
+  const directory = writer.directory;
 
   const tariffs = createTariffService({ db, clock });
-  const groupRecords = createGroupService({ repo: groupRepo, directory: directoryStore, clock });
+  const groupRecords = createGroupService({ repo: groupRepo, directory, writer, clock });
   const ringback = createRingbackService({
     repo: repos.ringback,
     groups: groupRecords,
     directory,
+    writer,
     tariffs,
     clock,
   });
@@ -86,17 +90,20 @@ export async function createServices(deps: {
       ringback.recompile(id);
     },
   };
-  const members = createMemberService({ repo: memberRepo, groups, directory: directoryStore, clock });
-  const vpn = createVpnService({ repo: vpnRepo, groups, members, directory: directoryStore, clock });
+  const members = createMemberService({ repo: memberRepo, groups, directory, writer, clock });
+  const vpn = createVpnService({ repo: vpnRepo, groups, members, directory, writer, clock });
   const routing = createRoutingService({ directory, tariffs, resolveRingback: ringback.resolver });
   const messages = createMessageService({ repo: repos.messages, routing, directory, clock });
   const subscribers = createSimSubscriberService({ repo: repos.simSubscribers, directory, clock });
+  // Calls and conferences each need the other: the port is created first and given to both.
+  const conferencePort = createConferencePort();
   const calls = createCallService({
     repo: repos.calls,
     routing,
     directory,
     resolveRingback: ringback.resolver,
     subscribers,
+    conferences: conferencePort,
     clock,
     ...(deps.onBackgroundError ? { onError: deps.onBackgroundError } : {}),
   });
@@ -108,10 +115,12 @@ export async function createServices(deps: {
     directory,
     clock,
   });
-  // The conference bridge loads its unfinished rooms, then hears about its legs from the calls service.
+  // The conference bridge loads its unfinished rooms, then serves the port: from then on it
+  // hears about its legs from the calls service.
   const conferences = createConferenceService({
     repo: repos.conferences,
     calls,
+    port: conferencePort,
     messages,
     contacts,
     tariffs,
@@ -121,7 +130,6 @@ export async function createServices(deps: {
     defaultMaxParticipants: deps.config.conferenceMaxParticipants,
     ...(deps.onBackgroundError ? { onError: deps.onBackgroundError } : {}),
   });
-  calls.attachConferenceBridge(conferences.bridge);
   const billing = createBillingService({
     repo: repos.billing,
     groups,
@@ -133,7 +141,8 @@ export async function createServices(deps: {
   const switchboards = createSwitchboardService({
     repo: switchboardRepo,
     groups,
-    directory: directoryStore,
+    directory,
+    writer,
     clock,
     hasActiveCalls: calls.hasActiveCalls,
   });

@@ -9,9 +9,9 @@ import {
 } from '../domain/group-rules.js';
 import { newId } from '../domain/ids.js';
 import { canonicalTimezone } from '../domain/time-zones.js';
-import type { DirectoryStore } from '../store/directory-store.js';
 import type { GroupRepo, GroupRow } from '../store/group-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
+import type { DirectoryWriter, RoutingDirectory } from '../store/routing-directory/index.js';
 import { type GroupView, groupView } from './views.js';
 
 export interface GroupInput {
@@ -25,7 +25,9 @@ export interface GroupInput {
 
 export function createGroupService(deps: {
   repo: GroupRepo;
-  directory: Pick<DirectoryStore, 'putGroup' | 'removeGroup' | 'directory'>;
+  directory: RoutingDirectory;
+  /** Told each committed change, after its write. */
+  writer: Pick<DirectoryWriter, 'putGroup' | 'removeGroup'>;
   clock: Clock;
 }) {
   const { repo, clock } = deps;
@@ -51,7 +53,7 @@ export function createGroupService(deps: {
 
   /** Without cross-province, moving the group must not leave short-code holders abroad. */
   const assertShortCodesStayHome = (groupId: string, province: string) => {
-    const entry = deps.directory.directory.groups.get(groupId);
+    const entry = deps.directory.groups.get(groupId);
     if (!entry?.vpn || entry.vpn.crossProvince) return;
     for (const holder of entry.shortCodes.values()) {
       if (holder.kind === 'member' && holder.homeProvince !== province) {
@@ -93,7 +95,7 @@ export function createGroupService(deps: {
       };
       check(row);
       repo.insert(row);
-      deps.directory.putGroup(row);
+      deps.writer.putGroup(row);
       return groupView(row);
     },
 
@@ -107,7 +109,7 @@ export function createGroupService(deps: {
       check(row);
       if (row.province !== current.province) assertShortCodesStayHome(id, row.province);
       repo.update(row);
-      deps.directory.putGroup(row);
+      deps.writer.putGroup(row);
       return groupView(row);
     },
 
@@ -118,7 +120,7 @@ export function createGroupService(deps: {
         throw new AppError('group_has_members', `the group still has ${count} members: delete them first`);
       }
       repo.delete(id);
-      deps.directory.removeGroup(id);
+      deps.writer.removeGroup(id);
     },
   };
 }

@@ -3,11 +3,11 @@ import { AppError, notFound } from '../domain/errors.js';
 import type { Province } from '../domain/group-rules.js';
 import { newId } from '../domain/ids.js';
 import { nameKeys } from '../domain/name-keys.js';
-import type { Directory } from '../engines/directory.js';
 import { menuKeysOfMember } from '../engines/switchboard/menu.js';
-import type { DirectoryStore } from '../store/directory-store.js';
+
 import type { MemberFilter, MemberRepo, MemberRow } from '../store/member-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
+import type { DirectoryWriter, RoutingDirectory } from '../store/routing-directory/index.js';
 import type { GroupService } from './groups.js';
 import { assertProvinceAllowsShortCode, assertShortCodeAllowed } from './short-codes.js';
 import { type MemberView, memberView } from './views.js';
@@ -29,11 +29,13 @@ export interface MemberPatch extends Partial<MemberInput> {
 export function createMemberService(deps: {
   repo: MemberRepo;
   groups: Pick<GroupService, 'require'>;
-  directory: Pick<DirectoryStore, 'putMember' | 'removeMember'> & { directory: Directory };
+  directory: RoutingDirectory;
+  /** Told each committed change, after its write. */
+  writer: Pick<DirectoryWriter, 'putMember' | 'removeMember'>;
   clock: Clock;
 }) {
   const { repo, clock } = deps;
-  const dir = deps.directory.directory;
+  const dir = deps.directory;
 
   const view = (row: MemberRow) => memberView(row, [...(dir.membersById.get(row.id)?.subgroupIds ?? [])]);
 
@@ -107,7 +109,7 @@ export function createMemberService(deps: {
         updatedAt: now,
       };
       repo.insert(row);
-      deps.directory.putMember(row);
+      deps.writer.putMember(row);
       return view(row);
     },
 
@@ -130,7 +132,7 @@ export function createMemberService(deps: {
         assertProvinceAllowsShortCode(dir, groupId, next.homeProvince);
       }
       repo.update(next);
-      deps.directory.putMember(next);
+      deps.writer.putMember(next);
       return view(next);
     },
 
@@ -138,7 +140,7 @@ export function createMemberService(deps: {
       require(groupId, memberId);
       assertNoMenuSendsTo(groupId, memberId);
       repo.delete(memberId);
-      deps.directory.removeMember(memberId);
+      deps.writer.removeMember(memberId);
     },
   };
 }

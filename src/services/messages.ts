@@ -1,9 +1,10 @@
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import type { Directory } from '../engines/directory.js';
+
 import type { MessageFilter, MessageRepo, MessageRow, RecipientRow } from '../store/message-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
+import type { RoutingDirectory } from '../store/routing-directory/index.js';
 import type { Principal } from './api-keys.js';
 import { hides, type Reader } from './redaction.js';
 import type { RoutingService } from './routing.js';
@@ -24,7 +25,7 @@ export interface SendInput {
 export function createMessageService(deps: {
   repo: MessageRepo;
   routing: Pick<RoutingService, 'decide' | 'answerFor'>;
-  directory: Directory;
+  directory: RoutingDirectory;
   clock: Clock;
 }) {
   const { repo, directory } = deps;

@@ -3,7 +3,6 @@ import type { Clock } from '../domain/clock.js';
 import { AppError, notFound } from '../domain/errors.js';
 import { DEFAULT_TIMEZONE } from '../domain/group-rules.js';
 import { newId } from '../domain/ids.js';
-import type { Directory, MemberEntry } from '../engines/directory.js';
 import {
   type CompiledGroupRingback,
   compileGroupRingback,
@@ -19,6 +18,7 @@ import {
 } from '../engines/ringback/index.js';
 import type { RouteRequest } from '../engines/vpn/index.js';
 import type { RingbackPolicyRow, RingbackRepo, RingbackToneRow } from '../store/ringback-repo.js';
+import type { DirectoryWriter, MemberEntry, RoutingDirectory } from '../store/routing-directory/index.js';
 import type { GroupService } from './groups.js';
 import type { RingbackResolver } from './routing.js';
 import type { TariffService } from './tariffs.js';
@@ -133,11 +133,13 @@ export function createRingbackService(deps: {
   repo: RingbackRepo;
   groups: Pick<GroupService, 'require'>;
   /** Group time zones and members (callees) come from the directory. */
-  directory: Directory;
+  directory: RoutingDirectory;
+  /** Where the compiled policies go once written: the group's directory entry. */
+  writer: Pick<DirectoryWriter, 'setGroupRingback'>;
   tariffs: Pick<TariffService, 'ratesAt'>;
   clock: Clock;
 }) {
-  const { repo, directory, clock } = deps;
+  const { repo, directory, writer, clock } = deps;
   /** Compiled policies of every group that has at least one (the resolve endpoint explains them). */
   const compiled = new Map<string, CompiledGroupRingback>();
 
@@ -168,11 +170,10 @@ export function createRingbackService(deps: {
   const install = (groupId: string, policies: RingbackPolicyRow[], next: CompiledGroupRingback) => {
     if (policies.length === 0) compiled.delete(groupId);
     else compiled.set(groupId, next);
-    const entry = directory.groups.get(groupId);
-    if (entry) entry.ringback = policies.some((policy) => policy.enabled) ? next : null;
+    writer.setGroupRingback(groupId, policies.some((policy) => policy.enabled) ? next : null);
   };
 
-  /** Compiles the change, runs the write, then swaps the compiled form in. */
+  /** Compiles the change, runs the write, then (the write committed) swaps the compiled form in. */
   const commit = (
     groupId: string,
     change: { policies?: RingbackPolicyRow[]; calendar?: GroupCalendar },

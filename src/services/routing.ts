@@ -1,5 +1,4 @@
 import { AppError } from '../domain/errors.js';
-import type { Directory } from '../engines/directory.js';
 import type { TariffRates } from '../engines/rating/tariff.js';
 import {
   decideRoute,
@@ -8,6 +7,7 @@ import {
   type RouteDecision,
   type RouteRequest,
 } from '../engines/vpn/index.js';
+import type { RoutingDirectory } from '../store/routing-directory/index.js';
 import type { Principal } from './api-keys.js';
 import { hides, redactDecision } from './redaction.js';
 import type { TariffService } from './tariffs.js';
@@ -19,7 +19,7 @@ export type RingbackResolver = NonNullable<RouteContext['resolveRingback']>;
  * `from` arrives already in E.164 (the HTTP schema normalises it) and `at` as epoch ms.
  */
 export function createRoutingService(deps: {
-  directory: Directory;
+  directory: RoutingDirectory;
   tariffs: Pick<TariffService, 'ratesAt' | 'ratesAtOrFirst'>;
   resolveRingback?: RingbackResolver;
 }) {

@@ -1,6 +1,6 @@
 import { AppError } from '../domain/errors.js';
-import type { Directory } from '../engines/directory.js';
 import { validateShortCode } from '../engines/vpn/index.js';
+import type { RoutingDirectory } from '../store/routing-directory/index.js';
 
 /**
  * The one place that decides whether a member or sub-group may hold a short code: the group
@@ -8,7 +8,7 @@ import { validateShortCode } from '../engines/vpn/index.js';
  * the group may hold it (409). Reads the directory, which mirrors the committed state.
  */
 export function assertShortCodeAllowed(
-  directory: Directory,
+  directory: RoutingDirectory,
   groupId: string,
   shortCode: string,
   holder: { memberId?: string; subgroupId?: string },
@@ -38,7 +38,7 @@ export function assertShortCodeAllowed(
 
 /** Without cross-province, only members of the group's home province may hold a short code. */
 export function assertProvinceAllowsShortCode(
-  directory: Directory,
+  directory: RoutingDirectory,
   groupId: string,
   homeProvince: string,
 ): void {

@@ -1,7 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import { notFound } from '../domain/errors.js';
 import type { AlertResponse } from '../engines/calls/types.js';
-import type { Directory } from '../engines/directory.js';
+import type { RoutingDirectory } from '../store/routing-directory/index.js';
 import type { SimSubscriberRepo } from '../store/sim-subscriber-repo.js';
 import type { Principal } from './api-keys.js';
 
@@ -25,7 +25,7 @@ const MANUAL: SubscriberBehaviour = Object.freeze({ behaviour: 'manual', afterSe
  */
 export function createSimSubscriberService(deps: {
   repo: SimSubscriberRepo;
-  directory: Directory;
+  directory: RoutingDirectory;
   clock: Clock;
 }) {
   const behaviours = new Map<string, SubscriberBehaviour>();

@@ -3,13 +3,12 @@ import { AppError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { nameKeys } from '../domain/name-keys.js';
 import { toE164 } from '../domain/phone.js';
-import type { Directory, SwitchboardEntry } from '../engines/directory.js';
 import {
-  buildDirectoryIndex,
-  type DirectoryEntry,
-  type DirectoryIndex,
-  searchDirectory,
-} from '../engines/switchboard/directory-search.js';
+  buildPhonebookIndex,
+  type PhonebookEntry,
+  type PhonebookIndex,
+  searchPhonebook,
+} from '../engines/switchboard/phonebook-search.js';
 import type {
   BusinessHours,
   IsoWeekday,
@@ -22,8 +21,13 @@ import {
   type SwitchboardRules,
   validateSwitchboard,
 } from '../engines/switchboard/validate.js';
-import type { DirectoryStore } from '../store/directory-store.js';
+
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
+import type {
+  DirectoryWriter,
+  RoutingDirectory,
+  SwitchboardEntry,
+} from '../store/routing-directory/index.js';
 import { isUniqueViolation, type SwitchboardRepo, type SwitchboardRow } from '../store/switchboard-repo.js';
 import type { GroupService } from './groups.js';
 import { iso } from './views.js';
@@ -62,14 +66,19 @@ const byExtension = (a: string, b: string) => a.length - b.length || (a < b ? -1
 /**
  * The hosted switchboard (移动总机): configuration, extensions (分机) and the operator desk
  * (人工话务台) in SQLite, each change written through to the in-memory directory that routing and
- * calls read. Also the operator's directory search, from an index kept per switchboard and
- * rebuilt only when the group's members or the switchboard's extensions have changed.
+ * calls read. Also the operator's phonebook search (通讯录), from an index kept per switchboard
+ * and rebuilt only when the group's members or the switchboard's extensions have changed.
  */
 export function createSwitchboardService(deps: {
   repo: SwitchboardRepo;
   groups: Pick<GroupService, 'require'>;
-  directory: Pick<
-    DirectoryStore,
+  directory: RoutingDirectory;
+  /**
+   * Told each committed change, after its write; also what it keeps for the phonebook: the
+   * group's members and the revisions that say when a phonebook index is stale.
+   */
+  writer: Pick<
+    DirectoryWriter,
     | 'putSwitchboard'
     | 'removeSwitchboard'
     | 'putExtension'
@@ -79,14 +88,14 @@ export function createSwitchboardService(deps: {
     | 'membersOf'
     | 'groupRevision'
     | 'switchboardRevision'
-  > & { directory: Directory };
+  >;
   clock: Clock;
   /** Whether calls are in progress at the switchboard (a DELETE is then a 409); default none. */
   hasActiveCalls?: (switchboardId: string) => boolean;
 }) {
   const { repo, clock } = deps;
-  const store = deps.directory;
-  const dir = store.directory;
+  const { writer } = deps;
+  const dir = deps.directory;
   const hasActiveCalls = deps.hasActiveCalls ?? (() => false);
 
   const entryOf = (id: string): SwitchboardEntry => {
@@ -168,7 +177,7 @@ export function createSwitchboardService(deps: {
       if (isUniqueViolation(error)) throw pilotTaken(row.pilotNumber, 'the pilot number of a switchboard');
       throw error;
     }
-    store.putSwitchboard(row);
+    writer.putSwitchboard(row);
   };
 
   const requireGroupMember = (entry: SwitchboardEntry, memberId: string, path: string) => {
@@ -181,12 +190,12 @@ export function createSwitchboardService(deps: {
     }
   };
 
-  // The directory search index per switchboard, with the revisions it was built at.
-  const indexes = new Map<string, { members: number; extensions: number; index: DirectoryIndex }>();
+  // The phonebook index per switchboard, with the revisions it was built at.
+  const indexes = new Map<string, { members: number; extensions: number; index: PhonebookIndex }>();
 
-  const indexOf = (entry: SwitchboardEntry): DirectoryIndex => {
-    const members = store.groupRevision(entry.groupId);
-    const extensions = store.switchboardRevision(entry.id);
+  const indexOf = (entry: SwitchboardEntry): PhonebookIndex => {
+    const members = writer.groupRevision(entry.groupId);
+    const extensions = writer.switchboardRevision(entry.id);
     const cached = indexes.get(entry.id);
     if (cached !== undefined && cached.members === members && cached.extensions === extensions) {
       return cached.index;
@@ -197,8 +206,8 @@ export function createSwitchboardService(deps: {
       if (list === undefined) held.set(memberId, [extension]);
       else list.push(extension);
     }
-    const entries: DirectoryEntry[] = [];
-    for (const member of store.membersOf(entry.groupId)) {
+    const entries: PhonebookEntry[] = [];
+    for (const member of writer.membersOf(entry.groupId)) {
       // Members carry their stored search keys; computing them is the slow path (~15 µs each).
       const keys =
         member.pinyin !== undefined && member.initials !== undefined
@@ -216,7 +225,7 @@ export function createSwitchboardService(deps: {
         extensions: held.get(member.id)?.sort(byExtension) ?? [],
       });
     }
-    const index = buildDirectoryIndex(entries);
+    const index = buildPhonebookIndex(entries);
     indexes.set(entry.id, { members, extensions, index });
     return index;
   };
@@ -285,7 +294,7 @@ export function createSwitchboardService(deps: {
         throw new AppError('switchboard_in_use', `switchboard ${id} has calls in progress: end them first`);
       }
       repo.delete(id);
-      store.removeSwitchboard(id);
+      writer.removeSwitchboard(id);
       indexes.delete(id);
     },
 
@@ -295,7 +304,7 @@ export function createSwitchboardService(deps: {
       requireGroupMember(entry, memberId, 'memberId');
       const created = !entry.extensions.has(extension);
       repo.putExtension({ switchboardId: id, extension, memberId });
-      store.putExtension(id, extension, memberId);
+      writer.putExtension(id, extension, memberId);
       return { created, extension: { switchboardId: id, extension, memberId } };
     },
 
@@ -303,7 +312,7 @@ export function createSwitchboardService(deps: {
       const entry = entryOf(id);
       if (!entry.extensions.has(extension)) throw notFound(`extension ${extension}`);
       repo.deleteExtension(id, extension);
-      store.removeExtension(id, extension);
+      writer.removeExtension(id, extension);
     },
 
     /** Seats the member at the operator desk or changes their status; `created` when new. */
@@ -313,7 +322,7 @@ export function createSwitchboardService(deps: {
       const created = !entry.operators.has(memberId);
       const now = clock.now();
       repo.putOperator({ switchboardId: id, memberId, status, updatedAt: now });
-      store.putOperator(id, memberId, status);
+      writer.putOperator(id, memberId, status);
       return {
         created,
         operator: {
@@ -330,13 +339,13 @@ export function createSwitchboardService(deps: {
       const entry = entryOf(id);
       if (!entry.operators.has(memberId)) throw notFound('operator');
       repo.deleteOperator(id, memberId);
-      store.removeOperator(id, memberId);
+      writer.removeOperator(id, memberId);
     },
 
-    /** The switchboard group's members ranked for `query` (see `searchDirectory`). */
-    searchDirectory(id: string, query: string, limit: number) {
+    /** The switchboard group's members ranked for `query` (see `searchPhonebook`). */
+    searchPhonebook(id: string, query: string, limit: number) {
       const entry = entryOf(id);
-      const hits = searchDirectory(indexOf(entry), query, limit);
+      const hits = searchPhonebook(indexOf(entry), query, limit);
       return hits.map(({ entry: found, matchedBy, rank }) => ({
         memberId: found.memberId,
         name: found.name,

@@ -1,9 +1,8 @@
 import type { Clock } from '../domain/clock.js';
 import { AppError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import type { Directory } from '../engines/directory.js';
 import { validateShortCode } from '../engines/vpn/index.js';
-import type { DirectoryStore } from '../store/directory-store.js';
+import type { DirectoryWriter, RoutingDirectory } from '../store/routing-directory/index.js';
 import type { SubgroupRow, VpnRepo, VpnRow } from '../store/vpn-repo.js';
 import type { GroupService } from './groups.js';
 import type { MemberService } from './members.js';
@@ -34,16 +33,16 @@ export function createVpnService(deps: {
   repo: VpnRepo;
   groups: Pick<GroupService, 'require'>;
   members: Pick<MemberService, 'require'>;
-  directory: Pick<
-    DirectoryStore,
+  directory: RoutingDirectory;
+  /** Told each committed change, after its write. */
+  writer: Pick<
+    DirectoryWriter,
     'setVpn' | 'putSubgroup' | 'removeSubgroup' | 'joinSubgroup' | 'leaveSubgroup'
-  > & {
-    directory: Directory;
-  };
+  >;
   clock: Clock;
 }) {
   const { repo } = deps;
-  const dir = deps.directory.directory;
+  const dir = deps.directory;
 
   const subgroupView = (row: SubgroupRow) => ({
     id: row.id,
@@ -109,7 +108,7 @@ export function createVpnService(deps: {
       };
       const created = !repo.vpn(groupId);
       repo.upsertVpn(row);
-      deps.directory.setVpn(groupId, row);
+      deps.writer.setVpn(groupId, row);
       return { created, vpn: vpnView(row) };
     },
 
@@ -139,7 +138,7 @@ export function createVpnService(deps: {
         createdAt: deps.clock.now(),
       };
       repo.insertSubgroup(row);
-      deps.directory.putSubgroup(row);
+      deps.writer.putSubgroup(row);
       return subgroupView(row);
     },
 
@@ -157,21 +156,21 @@ export function createVpnService(deps: {
         assertShortCodeAllowed(dir, groupId, row.shortCode, { subgroupId });
       }
       repo.updateSubgroup(row);
-      deps.directory.putSubgroup(row);
+      deps.writer.putSubgroup(row);
       return subgroupView(row);
     },
 
     deleteSubgroup(groupId: string, subgroupId: string) {
       requireSubgroup(groupId, subgroupId);
       repo.deleteSubgroup(subgroupId);
-      deps.directory.removeSubgroup(groupId, subgroupId);
+      deps.writer.removeSubgroup(groupId, subgroupId);
     },
 
     join(groupId: string, subgroupId: string, memberId: string) {
       const subgroup = requireSubgroup(groupId, subgroupId);
       deps.members.require(groupId, memberId);
       repo.link(subgroupId, memberId);
-      deps.directory.joinSubgroup(subgroupId, memberId);
+      deps.writer.joinSubgroup(subgroupId, memberId);
       return subgroupView(subgroup);
     },
 
@@ -179,7 +178,7 @@ export function createVpnService(deps: {
       const subgroup = requireSubgroup(groupId, subgroupId);
       deps.members.require(groupId, memberId);
       repo.unlink(subgroupId, memberId);
-      deps.directory.leaveSubgroup(subgroupId, memberId);
+      deps.writer.leaveSubgroup(subgroupId, memberId);
       return subgroupView(subgroup);
     },
   };

@@ -1,4 +1,4 @@
-import type { MemberEntry, SwitchboardEntry } from '../directory.js';
+import type { MemberEntry, SwitchboardEntry } from '../../store/routing-directory/model.js';
 import { chooseFromMenu } from '../switchboard/menu.js';
 import type { RingbackChoice } from '../vpn/route.js';
 import { PROMPTS } from './prompts.js';

@@ -1,7 +1,7 @@
 /**
  * The hosted switchboard (移动总机) as plain data: what the engine reads to answer a call at a
- * pilot number. The store keeps one `SwitchboardEntry` (src/engines/directory.ts) per
- * switchboard in the in-memory directory, with these fields.
+ * pilot number. The routing directory keeps one `SwitchboardEntry` per switchboard
+ * (src/store/routing-directory/model.ts), with these fields.
  */
 
 /** ISO 8601 weekdays: 1 Monday … 7 Sunday. */

@@ -1,4 +1,4 @@
-import type { VpnSettings } from '../directory.js';
+import type { VpnSettings } from '../../store/routing-directory/model.js';
 
 /**
  * A VPN's numbering plan (自由编号): which strings can be short codes.

@@ -1,13 +1,13 @@
 import { toE164 } from '../../domain/phone.js';
 import type {
-  Directory,
   GroupEntry,
   MemberEntry,
+  RoutingDirectory,
   SubgroupEntry,
   SubgroupRecipient,
   SwitchboardEntry,
   VpnSettings,
-} from '../directory.js';
+} from '../../store/routing-directory/model.js';
 import type { TariffRates } from '../rating/tariff.js';
 import { EMERGENCY_NUMBERS, isShortCodeShaped } from './numbering-plan.js';
 
@@ -208,7 +208,11 @@ const EMERGENCY_TARGETS: ReadonlyMap<string, RouteTarget> = new Map(
  * The best (lowest) on-net rate among the sub-groups (灵活组网) both members belong to, ignoring
  * sub-groups without a rate of their own; null when they share none with a rate.
  */
-export function sharedSubgroupRate(directory: Directory, a: MemberEntry, b: MemberEntry): number | null {
+export function sharedSubgroupRate(
+  directory: RoutingDirectory,
+  a: MemberEntry,
+  b: MemberEntry,
+): number | null {
   if (a.groupId !== b.groupId) return null;
   return directory.groups.get(a.groupId) === undefined ? null : sharedRate(a, b);
 }
@@ -242,7 +246,7 @@ function sharedRate(a: MemberEntry, b: MemberEntry): number | null {
 }
 
 export function decideRoute(
-  directory: Directory,
+  directory: RoutingDirectory,
   request: RouteRequest,
   context: RouteContext,
 ): RouteDecision {
@@ -270,7 +274,7 @@ export function decideRoute(
   return routeActive(directory, request, context, caller, group, roaming);
 }
 
-function emergency(directory: Directory, request: RouteRequest, target: RouteTarget): RouteDecision {
+function emergency(directory: RoutingDirectory, request: RouteRequest, target: RouteTarget): RouteDecision {
   const { from, to } = request;
   // The caller matters only for the roaming flag: skip the lookup when no province came.
   const caller = request.location?.province ? directory.membersByMsisdn.get(from) : undefined;
@@ -291,7 +295,7 @@ function emergency(directory: Directory, request: RouteRequest, target: RouteTar
 
 /** Everything after the emergency and caller-suspension checks. */
 function routeActive(
-  directory: Directory,
+  directory: RoutingDirectory,
   request: RouteRequest,
   context: RouteContext,
   caller: MemberEntry | undefined,
@@ -545,7 +549,7 @@ function subgroupCode(
 }
 
 function switchboardOutbound(
-  directory: Directory,
+  directory: RoutingDirectory,
   request: RouteRequest,
   context: RouteContext,
   caller: MemberEntry,

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import type { BuildOptions } from '../../app.js';
 import { type Config, testConfig } from '../../config.js';
-import { simulatedClock } from '../../domain/clock.js';
+import { type Clock, simulatedClock } from '../../domain/clock.js';
 
 /**
  * Where a scenario runs. A target opens one transport per scenario: in-process, a fresh app on
@@ -31,12 +29,29 @@ export interface Target {
   open(startMs: number): Promise<Transport>;
 }
 
-export type BuildApp = (options: BuildOptions) => Promise<FastifyInstance>;
+/** What a transport needs of an app built in process: Fastify's `inject` and `close`. */
+export interface InjectableApp {
+  inject(request: {
+    method: HttpMethod;
+    url: string;
+    headers: Record<string, string>;
+    payload?: object;
+  }): Promise<{ statusCode: number; body: string; headers: Record<string, unknown> }>;
+  close(): Promise<unknown>;
+}
+
+/** Builds a fresh app for one scenario (app.ts's `buildApp` fits). */
+export type BuildApp = (options: {
+  config: Readonly<Config>;
+  clock: Clock;
+  logger: false;
+}) => Promise<InjectableApp>;
 
 /**
- * Fresh in-memory apps. `buildApp` is passed in rather than imported, so that this module, which
- * the sandbox route's modules import and app.ts registers, does not import app.ts back (the
- * sandbox's worker and the CLI import it themselves).
+ * Fresh in-memory apps. `buildApp` is passed in, typed by what this module needs of it, rather
+ * than imported: this module, which the sandbox route's modules import and app.ts registers,
+ * then depends on app.ts neither at run time nor for its types (the sandbox's worker and the
+ * CLI import app.ts themselves).
  */
 export function inProcessTarget(buildApp: BuildApp, overrides: Partial<Config> = {}): Target {
   return {
@@ -58,7 +73,7 @@ export function inProcessTarget(buildApp: BuildApp, overrides: Partial<Config> =
  * Requests injected into an app that is already built (no port), with an API key; closing the
  * transport closes the app.
  */
-export function injectTransport(app: FastifyInstance, apiKey: string): Transport {
+export function injectTransport(app: InjectableApp, apiKey: string): Transport {
   const headers = { authorization: `Bearer ${apiKey}` };
   return {
     async request(method, path, body) {
@@ -70,7 +85,9 @@ export function injectTransport(app: FastifyInstance, apiKey: string): Transport
       });
       return { status: res.statusCode, body: parseBody(res.body, res.headers['content-type']) };
     },
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+    },
   };
 }
 

@@ -15,7 +15,7 @@ import { act, cdrsOf, iso, newCall, setBehaviour, step, types } from './setup.js
 
 /**
  * The switchboard (移动总机) product scenes, end to end through the API: auto transfer by
- * extension, the operator desk with directory search, after-hours greetings by the group clock,
+ * extension, the operator desk with its phonebook search, after-hours greetings by the group clock,
  * retries, fallbacks, outbound masking and a restart while a call waits in the queue.
  */
 

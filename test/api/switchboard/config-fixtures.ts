@@ -165,7 +165,7 @@ export function patchSwitchboard(
   });
 }
 
-export function searchDirectory(t: TestApp, switchboardId: string, q: string, key?: string) {
+export function searchPhonebook(t: TestApp, switchboardId: string, q: string, key?: string) {
   return t.call({
     method: 'GET',
     url: `/v1/switchboards/${switchboardId}/directory?q=${encodeURIComponent(q)}`,

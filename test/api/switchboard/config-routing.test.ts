@@ -19,7 +19,7 @@ import {
   putExtension,
   putOperator,
   scene,
-  searchDirectory,
+  searchPhonebook,
   switchboardBody,
 } from './config-fixtures.js';
 
@@ -273,7 +273,7 @@ describe('restart: switchboards are rebuilt from SQLite', () => {
       'switchboard_outbound',
     );
     expect((await decide(second, NUMBERS.stranger, '031188000009')).callType).toBe('offnet');
-    const found = (await searchDirectory(second, id, '8002')).json();
+    const found = (await searchPhonebook(second, id, '8002')).json();
     expect(found.items[0]).toMatchObject({ memberId: s.zhang.id, matchedBy: 'extension' });
     // The pilot is still taken after the restart.
     const again = await second.call({

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSwitchboardService } from '../../../src/services/switchboards.js';
-import { createDirectoryStore } from '../../../src/store/directory-store.js';
 import { createGroupRepo } from '../../../src/store/group-repo.js';
 import { createMemberRepo } from '../../../src/store/member-repo.js';
+import { createDirectoryWriter } from '../../../src/store/routing-directory/index.js';
 import { createSwitchboardRepo } from '../../../src/store/switchboard-repo.js';
 import { createMember, createTestApp, T0, type TestApp } from '../../helpers/app.js';
 import {
@@ -616,10 +616,10 @@ describe('DELETE while calls are in progress', () => {
   it('answers 409 switchboard_in_use while hasActiveCalls says so, and deletes once it does not', async () => {
     const id = await createSwitchboard(t, s.groupId, switchboardBody(s));
     // A service over the same database with its own directory, and calls said to be up.
-    const store = createDirectoryStore(null);
+    const writer = createDirectoryWriter(null);
     const db = t.app.db;
     const repo = createSwitchboardRepo(db);
-    store.load({
+    writer.load({
       groups: createGroupRepo(db).all(),
       vpns: [],
       members: createMemberRepo(db).all(),
@@ -631,7 +631,8 @@ describe('DELETE while calls are in progress', () => {
     const service = createSwitchboardService({
       repo,
       groups: { require: () => ({}) as never },
-      directory: store,
+      directory: writer.directory,
+      writer,
       clock: t.clock,
       hasActiveCalls: (switchboardId) => active && switchboardId === id,
     });

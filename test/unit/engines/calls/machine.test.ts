@@ -10,11 +10,11 @@ import {
   MAX_PIN_ATTEMPTS,
   startCall,
 } from '../../../../src/engines/calls/index.js';
-import type { Directory } from '../../../../src/engines/directory.js';
 import { decideRoute } from '../../../../src/engines/vpn/route.js';
+import type { RoutingDirectory } from '../../../../src/store/routing-directory/index.js';
 import { AT, CONTEXT, request, scenario } from '../vpn/fixtures.js';
 
-function environment(directory: Directory, open = true): CallEnvironment {
+function environment(directory: RoutingDirectory, open = true): CallEnvironment {
   return {
     switchboard: (id) => directory.switchboardsById.get(id),
     member: (id) => directory.membersById.get(id),
@@ -24,7 +24,7 @@ function environment(directory: Directory, open = true): CallEnvironment {
   };
 }
 
-function start(directory: Directory, from: string, to: string, env = environment(directory)) {
+function start(directory: RoutingDirectory, from: string, to: string, env = environment(directory)) {
   return startCall('call-1', decideRoute(directory, request(from, to), CONTEXT), AT, env);
 }
 

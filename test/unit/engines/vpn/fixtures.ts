@@ -1,17 +1,17 @@
-import {
-  type Directory,
-  emptyDirectory,
-  type GroupEntry,
-  type MemberEntry,
-  type MemberStatus,
-  type SubgroupEntry,
-  type SwitchboardEntry,
-  subgroupFanOut,
-  type VpnSettings,
-} from '../../../../src/engines/directory.js';
-import { NumberIndex } from '../../../../src/engines/number-index.js';
 import { SAMPLE_TARIFF } from '../../../../src/engines/rating/sample-tariff.js';
 import type { RouteContext, RouteRequest } from '../../../../src/engines/vpn/route.js';
+import {
+  emptyDirectory,
+  type MemberStatus,
+  NumberIndex,
+  subgroupFanOut,
+  type VpnSettings,
+  type WritableGroupEntry,
+  type WritableMemberEntry,
+  type WritableRoutingDirectory,
+  type WritableSubgroupEntry,
+  type WritableSwitchboardEntry,
+} from '../../../../src/store/routing-directory/index.js';
 
 /**
  * Hand-built directories for the routing tests. Each helper keeps the directory's indexes
@@ -24,7 +24,9 @@ export const CONTEXT: RouteContext = { tariff: RATES };
 /** 2026-03-03 10:00 in Shanghai; routing never depends on it but the request carries it. */
 export const AT = Date.UTC(2026, 2, 3, 2);
 
-export function newDirectory(conferenceAccessNumber: string | null = CONFERENCE_ACCESS_NUMBER): Directory {
+export function newDirectory(
+  conferenceAccessNumber: string | null = CONFERENCE_ACCESS_NUMBER,
+): WritableRoutingDirectory {
   return emptyDirectory(conferenceAccessNumber);
 }
 
@@ -37,11 +39,11 @@ export const DEFAULT_VPN: VpnSettings = {
 };
 
 export function addGroup(
-  directory: Directory,
+  directory: WritableRoutingDirectory,
   id: string,
   options: { province?: string; vpn?: Partial<VpnSettings> | null } = {},
-): GroupEntry {
-  const group: GroupEntry = {
+): WritableGroupEntry {
+  const group: WritableGroupEntry = {
     id,
     province: options.province ?? 'CN-HE',
     timezone: 'Asia/Shanghai',
@@ -55,7 +57,7 @@ export function addGroup(
 }
 
 export function addMember(
-  directory: Directory,
+  directory: WritableRoutingDirectory,
   groupId: string,
   msisdn: string,
   options: {
@@ -66,10 +68,10 @@ export function addMember(
     homeProvince?: string;
     department?: string | null;
   } = {},
-): MemberEntry {
+): WritableMemberEntry {
   const group = directory.groups.get(groupId);
   if (group === undefined) throw new Error(`no group ${groupId}`);
-  const member: MemberEntry = {
+  const member: WritableMemberEntry = {
     kind: 'member',
     id: options.id ?? `m-${msisdn.slice(-4)}`,
     groupId,
@@ -97,14 +99,19 @@ export function addMember(
 }
 
 export function addSubgroup(
-  directory: Directory,
+  directory: WritableRoutingDirectory,
   groupId: string,
   id: string,
-  options: { name?: string; shortCode?: string | null; rate?: number | null; members?: MemberEntry[] } = {},
-): SubgroupEntry {
+  options: {
+    name?: string;
+    shortCode?: string | null;
+    rate?: number | null;
+    members?: WritableMemberEntry[];
+  } = {},
+): WritableSubgroupEntry {
   const group = directory.groups.get(groupId);
   if (group === undefined) throw new Error(`no group ${groupId}`);
-  const subgroup: SubgroupEntry = {
+  const subgroup: WritableSubgroupEntry = {
     kind: 'subgroup',
     id,
     groupId,
@@ -132,13 +139,13 @@ export function addSubgroup(
 }
 
 export function addSwitchboard(
-  directory: Directory,
+  directory: WritableRoutingDirectory,
   groupId: string,
   id: string,
   pilotNumber: string,
-  options: { outboundPrefix?: string | null; extensions?: Record<string, MemberEntry> } = {},
-): SwitchboardEntry {
-  const switchboard: SwitchboardEntry = {
+  options: { outboundPrefix?: string | null; extensions?: Record<string, WritableMemberEntry> } = {},
+): WritableSwitchboardEntry {
+  const switchboard: WritableSwitchboardEntry = {
     id,
     groupId,
     pilotNumber,

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import type { Directory, MemberEntry, MemberStatus } from '../../../../src/engines/directory.js';
 import { EMERGENCY_NUMBERS, isShortCodeShaped } from '../../../../src/engines/vpn/numbering-plan.js';
 import {
   decideRoute,
@@ -9,6 +8,12 @@ import {
   type RouteRequest,
   sharedSubgroupRate,
 } from '../../../../src/engines/vpn/route.js';
+import type {
+  MemberEntry,
+  MemberStatus,
+  RoutingDirectory,
+  WritableMemberEntry,
+} from '../../../../src/store/routing-directory/index.js';
 import {
   addGroup,
   addMember,
@@ -759,14 +764,14 @@ const groupSpec: fc.Arbitrary<GroupSpec> = fc.record({
 const directorySpec = fc.array(groupSpec, { minLength: 1, maxLength: 4 });
 
 /** Builds a directory from a spec; short codes already taken in a group are left unassigned. */
-function buildDirectory(spec: GroupSpec[]): { directory: Directory; members: MemberEntry[] } {
+function buildDirectory(spec: GroupSpec[]): { directory: RoutingDirectory; members: MemberEntry[] } {
   const directory = newDirectory();
   const members: MemberEntry[] = [];
   spec.forEach((g, gi) => {
     const group = addGroup(directory, `g${gi}`, {
       vpn: g.vpn ? { showShortCode: g.showShortCode, onnetRateFenPerMinute: g.rate } : null,
     });
-    const own: MemberEntry[] = [];
+    const own: WritableMemberEntry[] = [];
     g.members.forEach((m, mi) => {
       const code = g.vpn && m.code !== null && !group.shortCodes.has(m.code) ? m.code : null;
       const member = addMember(directory, group.id, `+86138${gi}${String(mi).padStart(7, '0')}`, {
@@ -780,7 +785,7 @@ function buildDirectory(spec: GroupSpec[]): { directory: Directory; members: Mem
     });
     g.subgroups.forEach((s, si) => {
       const code = g.vpn && s.code !== null && !group.shortCodes.has(s.code) ? s.code : null;
-      const picked = s.members.map((i) => own[i]).filter((m): m is MemberEntry => m !== undefined);
+      const picked = s.members.map((i) => own[i]).filter((m): m is WritableMemberEntry => m !== undefined);
       addSubgroup(directory, group.id, `g${gi}-s${si}`, { shortCode: code, rate: s.rate, members: picked });
     });
   });
@@ -791,7 +796,7 @@ function buildDirectory(spec: GroupSpec[]): { directory: Directory; members: Mem
  * The directory as plain data, its references between entries written as ids: entries point at
  * each other (member ↔ group, member ↔ sub-group), and deep equality over that graph explodes.
  */
-function plain(directory: Directory) {
+function plain(directory: RoutingDirectory) {
   return {
     members: [...directory.membersById.values()].map(({ group, subgroups, switchboards, ...member }) => ({
       ...member,

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { nameKeys } from '../../../../src/domain/name-keys.js';
 import {
-  buildDirectoryIndex,
-  DIRECTORY_TIERS,
-  type DirectoryEntry,
-  searchDirectory,
-} from '../../../../src/engines/switchboard/directory-search.js';
+  buildPhonebookIndex,
+  PHONEBOOK_TIERS,
+  type PhonebookEntry,
+  searchPhonebook,
+} from '../../../../src/engines/switchboard/phonebook-search.js';
 
 let seq = 0;
 function entry(
   name: string,
   options: { department?: string | null; msisdn?: string; extensions?: string[]; id?: string } = {},
-): DirectoryEntry {
+): PhonebookEntry {
   seq++;
   const keys = nameKeys(name);
   return {
@@ -43,13 +43,13 @@ const zengLi = entry('曾丽', { department: '技术研发部', id: 'm-zengli', 
 const liuYang = entry('刘洋', { department: '信息中心', id: 'm-liuyang', extensions: ['8202'] });
 const alice = entry('Alice Wang', { department: 'International', id: 'm-alice' });
 const SCENE = [wangMing, zhangLan, zhangLan2, zhangLan3, zhangLanfang, xiaoZhangLan, zengLi, liuYang, alice];
-const index = buildDirectoryIndex(SCENE);
+const index = buildPhonebookIndex(SCENE);
 
 const search = (q: string, limit = 50) =>
-  searchDirectory(index, q, limit).map((h) => ({ id: h.entry.memberId, by: h.matchedBy, rank: h.rank }));
+  searchPhonebook(index, q, limit).map((h) => ({ id: h.entry.memberId, by: h.matchedBy, rank: h.rank }));
 const ids = (q: string, limit = 50) => search(q, limit).map((h) => h.id);
 
-describe('searchDirectory: the product scene', () => {
+describe('searchPhonebook: the product scene', () => {
   it('q=张兰: the exact name first, then the name prefix, then names containing it', () => {
     expect(search('张兰')).toEqual([
       { id: 'm-zhanglan', by: 'name', rank: 1 },
@@ -121,7 +121,7 @@ describe('searchDirectory: the product scene', () => {
   });
 
   it('an empty query lists everyone by name pinyin, unranked', () => {
-    const all = searchDirectory(index, '  ', 100);
+    const all = searchPhonebook(index, '  ', 100);
     expect(all).toHaveLength(SCENE.length);
     expect(all.every((h) => h.matchedBy === null && h.rank === 0)).toBe(true);
     const pinyins = all.map((h) => h.entry.pinyin);
@@ -131,20 +131,20 @@ describe('searchDirectory: the product scene', () => {
 
   it('limit cuts the ranked list; no match is an empty list', () => {
     expect(ids('zhanglan', 2)).toEqual(['m-zhanglan', 'm-zhanglan2']);
-    expect(searchDirectory(index, 'zhanglan', 0)).toEqual([]);
+    expect(searchPhonebook(index, 'zhanglan', 0)).toEqual([]);
     expect(ids('赵')).toEqual([]);
     expect(ids('qqq')).toEqual([]);
     expect(ids('99999')).toEqual([]);
   });
 
   it('is deterministic whatever the input order', () => {
-    const reversed = buildDirectoryIndex([...SCENE].reverse());
+    const reversed = buildPhonebookIndex([...SCENE].reverse());
     for (const q of ['', '张', 'zhang', 'zl', '部', '8', '138']) {
-      expect(searchDirectory(reversed, q, 50)).toEqual(searchDirectory(index, q, 50));
+      expect(searchPhonebook(reversed, q, 50)).toEqual(searchPhonebook(index, q, 50));
     }
   });
 
   it('documents one tier per rank', () => {
-    expect(DIRECTORY_TIERS).toHaveLength(14);
+    expect(PHONEBOOK_TIERS).toHaveLength(14);
   });
 });

@@ -1,25 +1,28 @@
-import {
-  type Directory,
-  emptyDirectory,
-  type GroupEntry,
-  type MemberEntry,
-  type SubgroupEntry,
-  type SwitchboardEntry,
-  subgroupFanOut,
-  type VpnSettings,
-} from '../engines/directory.js';
-import { NumberIndex } from '../engines/number-index.js';
+import type { CompiledGroupRingback } from '../../engines/ringback/compile.js';
 import type {
   BusinessHours,
   Menu,
   OperatorStatus,
   SwitchboardFallback,
-} from '../engines/switchboard/types.js';
+} from '../../engines/switchboard/types.js';
+import {
+  emptyDirectory,
+  type MemberEntry,
+  type RoutingDirectory,
+  subgroupFanOut,
+  type VpnSettings,
+  type WritableGroupEntry,
+  type WritableMemberEntry,
+  type WritableSubgroupEntry,
+  type WritableSwitchboardEntry,
+} from './model.js';
+import { NumberIndex } from './number-index.js';
 
 /**
- * Keeps the in-memory directory current. Services call these after their SQLite transaction
- * commits (write-through), so the routing hot path reads a directory that always agrees with
- * the system of record and never queries it.
+ * The routing directory's one writer: the only way to change it. Services call these methods
+ * with what they have just committed (write-through: the write first, then the writer, never
+ * the other way round), so the routing hot path reads a directory that always agrees with the
+ * system of record and never queries it. Everyone else gets `directory`, the read-only view.
  *
  * Entries are updated in place and never replaced, so the direct references between them
  * (member → group, member ↔ sub-groups, short code → holder, member → switchboards) stay valid;
@@ -77,24 +80,24 @@ export interface DirectorySnapshot {
   switchboardOperators?: Array<{ switchboardId: string; memberId: string; status: OperatorStatus }>;
 }
 
-export function createDirectoryStore(conferenceAccessNumber: string | null) {
-  const directory: Directory = emptyDirectory(conferenceAccessNumber);
+export function createDirectoryWriter(conferenceAccessNumber: string | null) {
+  const directory = emptyDirectory(conferenceAccessNumber);
   const { groups, membersById, membersByMsisdn } = directory;
   const { switchboardsById, switchboardsByPilot, switchboardsByExtensionMember } = directory;
 
-  const group = (id: string): GroupEntry | undefined => groups.get(id);
+  const group = (id: string): WritableGroupEntry | undefined => groups.get(id);
 
   // Revisions: bumped whenever a group's members or a switchboard's extensions change, so that
-  // what is derived from them (the switchboard directory's search index) knows it is stale.
+  // what is derived from them (a switchboard's phonebook index) knows it is stale.
   const groupRevisions = new Map<string, number>();
-  /** group id → its members, for what reads a whole group (the switchboard directory). */
-  const groupMembers = new Map<string, Map<string, MemberEntry>>();
+  /** group id → its members, for what reads a whole group (a switchboard's phonebook). */
+  const groupMembers = new Map<string, Map<string, WritableMemberEntry>>();
   const switchboardRevisions = new Map<string, number>();
   const bump = (revisions: Map<string, number>, id: string) =>
     revisions.set(id, (revisions.get(id) ?? 0) + 1);
 
   /** The member's outbound list, in the map and on the member alike (null: none). */
-  const setExtensionSwitchboards = (memberId: string, list: SwitchboardEntry[] | null) => {
+  const setExtensionSwitchboards = (memberId: string, list: WritableSwitchboardEntry[] | null) => {
     if (list === null) switchboardsByExtensionMember.delete(memberId);
     else switchboardsByExtensionMember.set(memberId, list);
     const member = membersById.get(memberId);
@@ -102,14 +105,14 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
   };
 
   /** Adds the switchboard to the member's outbound list (once). */
-  const linkExtensionMember = (memberId: string, switchboard: SwitchboardEntry) => {
+  const linkExtensionMember = (memberId: string, switchboard: WritableSwitchboardEntry) => {
     const list = switchboardsByExtensionMember.get(memberId);
     if (list === undefined) setExtensionSwitchboards(memberId, [switchboard]);
     else if (!list.includes(switchboard)) list.push(switchboard);
   };
 
   /** Drops the switchboard from the member's outbound list when they hold no extension on it any more. */
-  const unlinkExtensionMember = (memberId: string, switchboard: SwitchboardEntry) => {
+  const unlinkExtensionMember = (memberId: string, switchboard: WritableSwitchboardEntry) => {
     for (const holder of switchboard.extensions.values()) if (holder === memberId) return;
     const list = switchboardsByExtensionMember.get(memberId);
     if (list === undefined) return;
@@ -121,8 +124,8 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
    * Rebuilds a sub-group's fan-out lists after its membership or a member's status or number
    * changed. While a snapshot loads, sub-groups are rebuilt once at its end instead.
    */
-  let loading: Set<SubgroupEntry> | null = null;
-  const refreshFanOut = (subgroup: SubgroupEntry) => {
+  let loading: Set<WritableSubgroupEntry> | null = null;
+  const refreshFanOut = (subgroup: WritableSubgroupEntry) => {
     if (loading !== null) loading.add(subgroup);
     else Object.assign(subgroup, subgroupFanOut(subgroup.members));
   };
@@ -133,27 +136,30 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
     if (at >= 0) list.splice(at, 1);
   };
 
-  const store = {
-    directory,
+  /** The directory as everyone but the writer reads it: the same objects, read-only types. */
+  const view: RoutingDirectory = directory;
+
+  const writer = {
+    directory: view,
 
     load(snapshot: DirectorySnapshot) {
-      for (const g of snapshot.groups) store.putGroup(g);
-      for (const v of snapshot.vpns) store.setVpn(v.groupId, v);
-      for (const m of snapshot.members) store.putMember(m);
-      for (const s of snapshot.subgroups) store.putSubgroup(s);
-      const joined = new Set<SubgroupEntry>();
+      for (const g of snapshot.groups) writer.putGroup(g);
+      for (const v of snapshot.vpns) writer.setVpn(v.groupId, v);
+      for (const m of snapshot.members) writer.putMember(m);
+      for (const s of snapshot.subgroups) writer.putSubgroup(s);
+      const joined = new Set<WritableSubgroupEntry>();
       loading = joined;
       try {
-        for (const link of snapshot.subgroupMembers) store.joinSubgroup(link.subgroupId, link.memberId);
+        for (const link of snapshot.subgroupMembers) writer.joinSubgroup(link.subgroupId, link.memberId);
       } finally {
         loading = null;
       }
       for (const subgroup of joined) refreshFanOut(subgroup);
-      for (const s of snapshot.switchboards ?? []) store.putSwitchboard(s);
+      for (const s of snapshot.switchboards ?? []) writer.putSwitchboard(s);
       for (const e of snapshot.switchboardExtensions ?? [])
-        store.putExtension(e.switchboardId, e.extension, e.memberId);
+        writer.putExtension(e.switchboardId, e.extension, e.memberId);
       for (const o of snapshot.switchboardOperators ?? [])
-        store.putOperator(o.switchboardId, o.memberId, o.status);
+        writer.putOperator(o.switchboardId, o.memberId, o.status);
     },
 
     /** The group's members, in no particular order. */
@@ -185,9 +191,9 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
       const entry = groups.get(groupId);
       if (!entry) return;
       for (const member of [...membersById.values()])
-        if (member.groupId === groupId) store.removeMember(member.id);
+        if (member.groupId === groupId) writer.removeMember(member.id);
       for (const switchboard of [...switchboardsById.values()])
-        if (switchboard.groupId === groupId) store.removeSwitchboard(switchboard.id);
+        if (switchboard.groupId === groupId) writer.removeSwitchboard(switchboard.id);
       groups.delete(groupId);
       groupRevisions.delete(groupId);
       groupMembers.delete(groupId);
@@ -205,6 +211,15 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
             onnetRateFenPerMinute: settings.onnetRateFenPerMinute,
           }
         : null;
+    },
+
+    /**
+     * Swaps a group's compiled ringback policies in (null: none enabled). The ringback service
+     * compiles them before its write and hands them over once the write has committed.
+     */
+    setGroupRingback(groupId: string, compiled: CompiledGroupRingback | null) {
+      const entry = group(groupId);
+      if (entry) entry.ringback = compiled;
     },
 
     putMember(facts: MemberFacts) {
@@ -233,7 +248,7 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
         return;
       }
       // Every field in the same order for every member: one object shape for the hot path.
-      const member: MemberEntry = {
+      const member: WritableMemberEntry = {
         kind: 'member',
         id: facts.id,
         groupId: facts.groupId,
@@ -293,7 +308,7 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
       if (existing?.shortCode != null && existing.shortCode !== facts.shortCode) {
         entry.shortCodes.delete(existing.shortCode);
       }
-      const subgroup: SubgroupEntry = existing ?? {
+      const subgroup: WritableSubgroupEntry = existing ?? {
         kind: 'subgroup',
         id: facts.id,
         groupId: facts.groupId,
@@ -426,7 +441,7 @@ export function createDirectoryStore(conferenceAccessNumber: string | null) {
       switchboardsById.get(switchboardId)?.operators.delete(memberId);
     },
   };
-  return store;
+  return writer;
 }
 
-export type DirectoryStore = ReturnType<typeof createDirectoryStore>;
+export type DirectoryWriter = ReturnType<typeof createDirectoryWriter>;

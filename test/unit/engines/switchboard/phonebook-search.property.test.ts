@@ -2,16 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nameKeys } from '../../../../src/domain/name-keys.js';
 import {
-  buildDirectoryIndex,
+  buildPhonebookIndex,
   compareEntries,
-  type DirectoryEntry,
-  type DirectoryHit,
-  type DirectoryMatch,
   MIN_MSISDN_CONTAINS,
   MIN_PINYIN_CONTAINS,
   nationalDigits,
-  searchDirectory,
-} from '../../../../src/engines/switchboard/directory-search.js';
+  type PhonebookEntry,
+  type PhonebookHit,
+  type PhonebookMatch,
+  searchPhonebook,
+} from '../../../../src/engines/switchboard/phonebook-search.js';
 
 /*
  * The index is an optimisation: whatever the entries and the query, the indexed search must
@@ -38,10 +38,10 @@ function read(query: string) {
 }
 
 /** Every tier, best first, as a predicate over one entry. */
-function tiers(query: string): Array<[DirectoryMatch, (e: DirectoryEntry) => boolean]> {
+function tiers(query: string): Array<[PhonebookMatch, (e: PhonebookEntry) => boolean]> {
   const { text, pinyin, dialled, national } = read(query);
-  const name = (e: DirectoryEntry) => e.name.toLowerCase();
-  const department = (e: DirectoryEntry) => (e.department ?? '').toLowerCase();
+  const name = (e: PhonebookEntry) => e.name.toLowerCase();
+  const department = (e: PhonebookEntry) => (e.department ?? '').toLowerCase();
   const p = pinyin ?? '\u0000never';
   return [
     ['name', (e) => name(e) === text],
@@ -61,13 +61,13 @@ function tiers(query: string): Array<[DirectoryMatch, (e: DirectoryEntry) => boo
   ];
 }
 
-function reference(entries: DirectoryEntry[], query: string, limit: number): DirectoryHit[] {
+function reference(entries: PhonebookEntry[], query: string, limit: number): PhonebookHit[] {
   const sorted = [...entries].sort(compareEntries);
   if (query.trim() === '') {
     return sorted.slice(0, limit).map((entry) => ({ entry, matchedBy: null, rank: 0 }));
   }
   const ladder = tiers(query);
-  const hits: DirectoryHit[] = [];
+  const hits: PhonebookHit[] = [];
   for (const entry of sorted) {
     const tier = ladder.findIndex(([, matches]) => matches(entry));
     if (tier >= 0) hits.push({ entry, matchedBy: ladder[tier]![0], rank: tier + 1 });
@@ -86,7 +86,7 @@ const nameArb = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(...LATIN_NAMES) },
 );
 
-const directoryArb: fc.Arbitrary<DirectoryEntry[]> = fc
+const phonebookArb: fc.Arbitrary<PhonebookEntry[]> = fc
   .uniqueArray(
     fc.record({
       name: nameArb,
@@ -118,7 +118,7 @@ const directoryArb: fc.Arbitrary<DirectoryEntry[]> = fc
   });
 
 /** Queries drawn from the entries themselves (so they hit), dressed up as users type them. */
-function queryArb(entries: DirectoryEntry[]): fc.Arbitrary<string> {
+function queryArb(entries: PhonebookEntry[]): fc.Arbitrary<string> {
   const slice = (text: string) =>
     fc.tuple(fc.nat(text.length), fc.nat(text.length)).map(([a, b]) =>
       Array.from(text)
@@ -155,7 +155,7 @@ function queryArb(entries: DirectoryEntry[]): fc.Arbitrary<string> {
     .chain(dress);
 }
 
-const caseArb = directoryArb.chain((entries) =>
+const caseArb = phonebookArb.chain((entries) =>
   fc.record({
     entries: fc.constant(entries),
     query: queryArb(entries),
@@ -163,12 +163,12 @@ const caseArb = directoryArb.chain((entries) =>
   }),
 );
 
-describe('searchDirectory (properties)', () => {
+describe('searchPhonebook (properties)', () => {
   it('answers exactly what a scan of every entry against every tier answers', () => {
     fc.assert(
       fc.property(caseArb, ({ entries, query, limit }) => {
-        const index = buildDirectoryIndex(entries);
-        expect(searchDirectory(index, query, limit)).toEqual(reference(entries, query, limit));
+        const index = buildPhonebookIndex(entries);
+        expect(searchPhonebook(index, query, limit)).toEqual(reference(entries, query, limit));
       }),
       { numRuns: 400 },
     );
@@ -177,7 +177,7 @@ describe('searchDirectory (properties)', () => {
   it('every hit really matches the query by its matchedBy, ranks ascend, pinyin then id within a rank', () => {
     fc.assert(
       fc.property(caseArb, ({ entries, query, limit }) => {
-        const hits = searchDirectory(buildDirectoryIndex(entries), query, limit);
+        const hits = searchPhonebook(buildPhonebookIndex(entries), query, limit);
         expect(hits.length).toBeLessThanOrEqual(limit);
         expect(new Set(hits.map((h) => h.entry.memberId)).size).toBe(hits.length);
         const { text, pinyin, dialled, national } = read(query);
@@ -206,12 +206,12 @@ describe('searchDirectory (properties)', () => {
   it('an entry whose name is exactly the query comes first', () => {
     fc.assert(
       fc.property(
-        directoryArb.filter((e) => e.length > 0),
+        phonebookArb.filter((e) => e.length > 0),
         fc.nat(),
         fc.integer({ min: 1, max: 50 }),
         (entries, pick, limit) => {
           const wanted = entries[pick % entries.length]!;
-          const hits = searchDirectory(buildDirectoryIndex(entries), wanted.name, limit);
+          const hits = searchPhonebook(buildPhonebookIndex(entries), wanted.name, limit);
           const exact = entries.filter((e) => e.name.toLowerCase() === wanted.name.toLowerCase()).length;
           expect(
             hits.slice(0, Math.min(exact, limit)).every((h) => h.rank === 1 && h.matchedBy === 'name'),

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { VpnSettings } from '../../../../src/engines/directory.js';
 import { decideRoute } from '../../../../src/engines/vpn/route.js';
-import { createDirectoryStore, type MemberFacts } from '../../../../src/store/directory-store.js';
-import { CONTEXT, request } from './fixtures.js';
+import type { VpnSettings } from '../../../../src/store/routing-directory/index.js';
+import { createDirectoryWriter, type MemberFacts } from '../../../../src/store/routing-directory/index.js';
+import { CONTEXT, request } from '../../engines/vpn/fixtures.js';
 
 /**
  * The routing hot path follows direct references (member → group, member ↔ sub-groups, short
- * code → holder, member → switchboards) and each sub-group's ready fan-out list: every store
- * write must keep them current, so the next decision agrees with a directory built afresh.
+ * code → holder, member → switchboards) and each sub-group's ready fan-out list: every
+ * writer method must keep them current, so the next decision agrees with a directory built afresh.
  */
 
 const VPN: VpnSettings = {
@@ -37,62 +37,62 @@ function member(id: string, msisdn: string, shortCode: string | null, more: Part
 
 /** acme: alice 6201, bob 6202, carol 6203; sub-group sales (8001, 2 fen) holding all three. */
 function setUp() {
-  const store = createDirectoryStore(null);
-  store.putGroup({ id: 'acme', province: 'CN-HE', timezone: 'Asia/Shanghai' });
-  store.setVpn('acme', VPN);
-  store.putMember(member('alice', ALICE, '6201'));
-  store.putMember(member('bob', BOB, '6202'));
-  store.putMember(member('carol', CAROL, '6203'));
-  store.putSubgroup({
+  const writer = createDirectoryWriter(null);
+  writer.putGroup({ id: 'acme', province: 'CN-HE', timezone: 'Asia/Shanghai' });
+  writer.setVpn('acme', VPN);
+  writer.putMember(member('alice', ALICE, '6201'));
+  writer.putMember(member('bob', BOB, '6202'));
+  writer.putMember(member('carol', CAROL, '6203'));
+  writer.putSubgroup({
     id: 'sales',
     groupId: 'acme',
     name: 'Sales',
     shortCode: '8001',
     onnetRateFenPerMinute: 2,
   });
-  for (const id of ['alice', 'bob', 'carol']) store.joinSubgroup('sales', id);
+  for (const id of ['alice', 'bob', 'carol']) writer.joinSubgroup('sales', id);
   const decide = (from: string, to: string, service: 'voice' | 'sms' = 'voice') =>
-    decideRoute(store.directory, request(from, to, { service }), CONTEXT);
-  return { store, decide };
+    decideRoute(writer.directory, request(from, to, { service }), CONTEXT);
+  return { writer, decide };
 }
 
 const recipientsOf = (decision: ReturnType<ReturnType<typeof setUp>['decide']>) =>
   decision.recipients?.map((r) => `${r.memberId} ${r.msisdn}`);
 
-describe('directory store: write-through of the hot path references', () => {
+describe('directory writer: write-through of the hot path references', () => {
   it('new VPN settings of the group apply to its members’ next route', () => {
-    const { store, decide } = setUp();
-    store.leaveSubgroup('sales', 'bob');
+    const { writer, decide } = setUp();
+    writer.leaveSubgroup('sales', 'bob');
     expect(decide(ALICE, '6202')).toMatchObject({
       presentedCallerId: '6201',
       tariff: { rateFenPerMinute: 5 },
     });
-    store.setVpn('acme', { ...VPN, showShortCode: false, onnetRateFenPerMinute: 7, shortCodeMax: 3 });
+    writer.setVpn('acme', { ...VPN, showShortCode: false, onnetRateFenPerMinute: 7, shortCodeMax: 3 });
     // Four digits no longer fit the plan: 6202 is not a short code any more.
     expect(decide(ALICE, '6202')).toMatchObject({ callType: 'offnet', reason: 'offnet' });
-    store.setVpn('acme', { ...VPN, showShortCode: false, onnetRateFenPerMinute: 7 });
+    writer.setVpn('acme', { ...VPN, showShortCode: false, onnetRateFenPerMinute: 7 });
     expect(decide(ALICE, '6202')).toMatchObject({
       presentedCallerId: ALICE,
       tariff: { rateFenPerMinute: 7 },
     });
-    store.setVpn('acme', null);
+    writer.setVpn('acme', null);
     expect(decide(ALICE, '6202')).toMatchObject({ callType: 'offnet' });
     expect(decide(ALICE, BOB)).toMatchObject({ callType: 'offnet', target: { memberId: 'bob' } });
   });
 
   it('a deleted sub-group: its rate and its code are gone for its former members', () => {
-    const { store, decide } = setUp();
+    const { writer, decide } = setUp();
     expect(decide(ALICE, '6202').tariff.rateFenPerMinute).toBe(2);
-    store.removeSubgroup('acme', 'sales');
+    writer.removeSubgroup('acme', 'sales');
     expect(decide(ALICE, '6202').tariff.rateFenPerMinute).toBe(5);
     expect(decide(ALICE, BOB).tariff.rateFenPerMinute).toBe(5);
     expect(decide(ALICE, '8001', 'sms')).toMatchObject({ decision: 'reject', reason: 'unallocated_number' });
-    expect(store.directory.membersById.get('alice')?.subgroups).toEqual([]);
+    expect(writer.directory.membersById.get('alice')?.subgroups).toEqual([]);
   });
 
   it('a changed sub-group rate applies, and leaving or joining changes rate and fan-out', () => {
-    const { store, decide } = setUp();
-    store.putSubgroup({
+    const { writer, decide } = setUp();
+    writer.putSubgroup({
       id: 'sales',
       groupId: 'acme',
       name: 'Sales',
@@ -100,29 +100,29 @@ describe('directory store: write-through of the hot path references', () => {
       onnetRateFenPerMinute: 1,
     });
     expect(decide(ALICE, '6202').tariff.rateFenPerMinute).toBe(1);
-    store.leaveSubgroup('sales', 'bob');
+    writer.leaveSubgroup('sales', 'bob');
     expect(decide(ALICE, '6202').tariff.rateFenPerMinute).toBe(5);
     expect(recipientsOf(decide(ALICE, '8001', 'sms'))).toEqual([`carol ${CAROL}`]);
-    store.joinSubgroup('sales', 'bob');
+    writer.joinSubgroup('sales', 'bob');
     expect(decide(ALICE, '6202').tariff.rateFenPerMinute).toBe(1);
     // Joining again puts bob last: the fan-out keeps joining order.
     expect(recipientsOf(decide(ALICE, '8001', 'sms'))).toEqual([`carol ${CAROL}`, `bob ${BOB}`]);
   });
 
   it('the fan-out follows a member’s status and number, and a deleted member', () => {
-    const { store, decide } = setUp();
+    const { writer, decide } = setUp();
     expect(recipientsOf(decide(ALICE, '8001', 'sms'))).toEqual([`bob ${BOB}`, `carol ${CAROL}`]);
-    store.putMember(member('bob', BOB, '6202', { status: 'suspended' }));
+    writer.putMember(member('bob', BOB, '6202', { status: 'suspended' }));
     expect(recipientsOf(decide(ALICE, '8001', 'sms'))).toEqual([`carol ${CAROL}`]);
     const moved = '+8613700009999';
-    store.putMember(member('bob', moved, '6202'));
+    writer.putMember(member('bob', moved, '6202'));
     expect(recipientsOf(decide(ALICE, '8001', 'sms'))).toEqual([`bob ${moved}`, `carol ${CAROL}`]);
     expect(recipientsOf(decide(CAROL, '8001', 'sms'))).toEqual([`alice ${ALICE}`, `bob ${moved}`]);
-    store.removeMember('bob');
+    writer.removeMember('bob');
     expect(recipientsOf(decide(ALICE, '8001', 'sms'))).toEqual([`carol ${CAROL}`]);
     expect(decide(ALICE, '6202').reason).toBe('unallocated_number');
     expect(
-      store.directory.groups
+      writer.directory.groups
         .get('acme')
         ?.subgroups.get('sales')
         ?.members.map((m) => m.id),
@@ -130,20 +130,20 @@ describe('directory store: write-through of the hot path references', () => {
   });
 
   it('an updated member stays the holder of its short code, under its new name and code', () => {
-    const { store, decide } = setUp();
-    store.putMember(member('bob', BOB, '6212', { name: 'Robert' }));
+    const { writer, decide } = setUp();
+    writer.putMember(member('bob', BOB, '6212', { name: 'Robert' }));
     expect(decide(ALICE, '6202').reason).toBe('unallocated_number');
     const decided = decide(ALICE, '6212');
     expect(decided).toMatchObject({ decision: 'connect', target: { memberId: 'bob' } });
     expect(decided.explanation).toContain('Robert');
-    expect(store.directory.groups.get('acme')?.shortCodes.get('6212')).toBe(
-      store.directory.membersById.get('bob'),
+    expect(writer.directory.groups.get('acme')?.shortCodes.get('6212')).toBe(
+      writer.directory.membersById.get('bob'),
     );
   });
 
   it('extensions: the member’s outbound switchboards follow extension and switchboard changes', () => {
-    const { store, decide } = setUp();
-    store.putSwitchboard({
+    const { writer, decide } = setUp();
+    writer.putSwitchboard({
       id: 'sb',
       groupId: 'acme',
       pilotNumber: '+8631187654321',
@@ -156,25 +156,25 @@ describe('directory store: write-through of the hot path references', () => {
     });
     const outside = '913700001111';
     expect(decide(ALICE, outside).callType).not.toBe('switchboard_outbound');
-    store.putExtension('sb', '801', 'alice');
+    writer.putExtension('sb', '801', 'alice');
     expect(decide(ALICE, outside)).toMatchObject({ callType: 'switchboard_outbound', switchboardId: 'sb' });
     // The extension passes to bob: alice dials out no more.
-    store.putExtension('sb', '801', 'bob');
+    writer.putExtension('sb', '801', 'bob');
     expect(decide(ALICE, outside).callType).not.toBe('switchboard_outbound');
     expect(decide(BOB, outside).callType).toBe('switchboard_outbound');
-    store.removeExtension('sb', '801');
+    writer.removeExtension('sb', '801');
     expect(decide(BOB, outside).callType).not.toBe('switchboard_outbound');
-    store.putExtension('sb', '802', 'carol');
-    store.removeSwitchboard('sb');
+    writer.putExtension('sb', '802', 'carol');
+    writer.removeSwitchboard('sb');
     expect(decide(CAROL, outside).callType).not.toBe('switchboard_outbound');
-    expect(store.directory.membersById.get('carol')?.switchboards).toBeNull();
-    expect(store.directory.switchboardsByExtensionMember.size).toBe(0);
+    expect(writer.directory.membersById.get('carol')?.switchboards).toBeNull();
+    expect(writer.directory.switchboardsByExtensionMember.size).toBe(0);
   });
 
   it('a loaded snapshot gives the same references and fan-out as the writes one by one', () => {
-    const { store } = setUp();
-    store.putMember(member('bob', BOB, '6202', { status: 'suspended' }));
-    const loaded = createDirectoryStore(null);
+    const { writer } = setUp();
+    writer.putMember(member('bob', BOB, '6202', { status: 'suspended' }));
+    const loaded = createDirectoryWriter(null);
     loaded.load({
       groups: [{ id: 'acme', province: 'CN-HE', timezone: 'Asia/Shanghai' }],
       vpns: [{ groupId: 'acme', ...VPN }],
@@ -188,7 +188,7 @@ describe('directory store: write-through of the hot path references', () => {
       ],
       subgroupMembers: ['alice', 'bob', 'carol'].map((memberId) => ({ subgroupId: 'sales', memberId })),
     });
-    const one = store.directory.groups.get('acme')!.subgroups.get('sales')!;
+    const one = writer.directory.groups.get('acme')!.subgroups.get('sales')!;
     const other = loaded.directory.groups.get('acme')!.subgroups.get('sales')!;
     expect(other.recipients).toEqual(one.recipients);
     expect(other.activeMembers.map((m) => m.id)).toEqual(['alice', 'carol']);
@@ -202,7 +202,7 @@ describe('directory store: write-through of the hot path references', () => {
         for (const service of ['voice', 'sms'] as const) {
           const req = request(from, to, { service });
           expect(decideRoute(loaded.directory, req, CONTEXT)).toEqual(
-            decideRoute(store.directory, req, CONTEXT),
+            decideRoute(writer.directory, req, CONTEXT),
           );
         }
       }

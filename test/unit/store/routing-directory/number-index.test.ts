@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dialledValue, NumberIndex } from '../../../src/engines/number-index.js';
+import { dialledValue, NumberIndex } from '../../../../src/store/routing-directory/index.js';
 
 /**
  * E.164 numbers, short codes and national numbers (the same digits in several forms: `601`,

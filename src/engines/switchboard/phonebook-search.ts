@@ -1,24 +1,24 @@
 /**
- * The operator desk's directory search (总机通讯录查询): who in the switchboard's group a caller
+ * The operator desk's phonebook search (总机通讯录查询): who in the switchboard's group a caller
  * or an operator is looking for, by hanzi, full pinyin, pinyin initials, department, extension
  * or number.
  *
- * Pure: `buildDirectoryIndex` turns plain entries into plain lookup tables once; the service
+ * Pure: `buildPhonebookIndex` turns plain entries into plain lookup tables once; the service
  * caches the index per switchboard and rebuilds it when the group's members or the
- * switchboard's extensions change. `searchDirectory` then answers from the tables alone.
+ * switchboard's extensions change. `searchPhonebook` then answers from the tables alone.
  *
- * Ranking is a fixed ladder of tiers (`DIRECTORY_TIERS`, rank 1 best): an entry is reported at
- * the best tier it matches. Within a tier, entries come in directory order: by name pinyin, then
+ * Ranking is a fixed ladder of tiers (`PHONEBOOK_TIERS`, rank 1 best): an entry is reported at
+ * the best tier it matches. Within a tier, entries come in phonebook order: by name pinyin, then
  * member id, so equal queries give equal answers. The index keeps every posting list in that
  * order and the tiers are walked best first, so a search stops as soon as it has `limit` hits:
  * the cost follows the answer, not the size of the group.
  */
 
-import type { MemberStatus } from '../directory.js';
+import type { MemberStatus } from '../../store/routing-directory/model.js';
 
-export type DirectoryMatch = 'name' | 'pinyin' | 'initials' | 'department' | 'extension' | 'msisdn';
+export type PhonebookMatch = 'name' | 'pinyin' | 'initials' | 'department' | 'extension' | 'msisdn';
 
-export interface DirectoryEntry {
+export interface PhonebookEntry {
   memberId: string;
   name: string;
   department: string | null;
@@ -34,16 +34,16 @@ export interface DirectoryEntry {
   extensions: readonly string[];
 }
 
-export interface DirectoryHit {
-  entry: DirectoryEntry;
+export interface PhonebookHit {
+  entry: PhonebookEntry;
   /** What matched; null when the query is empty and the listing is everyone. */
-  matchedBy: DirectoryMatch | null;
-  /** The tier (`DIRECTORY_TIERS`), 1 best; 0 when the query is empty. */
+  matchedBy: PhonebookMatch | null;
+  /** The tier (`PHONEBOOK_TIERS`), 1 best; 0 when the query is empty. */
   rank: number;
 }
 
 /** The ranking ladder, best first. Rank = index + 1. */
-export const DIRECTORY_TIERS = [
+export const PHONEBOOK_TIERS = [
   { matchedBy: 'name', rule: 'the name equals the query' },
   { matchedBy: 'pinyin', rule: 'the full pinyin equals the query (case, spaces and apostrophes ignored)' },
   { matchedBy: 'initials', rule: 'the pinyin initials equal the query' },
@@ -58,7 +58,7 @@ export const DIRECTORY_TIERS = [
   { matchedBy: 'msisdn', rule: 'the number equals the query (national or international form)' },
   { matchedBy: 'extension', rule: 'an extension starts with the query' },
   { matchedBy: 'msisdn', rule: 'the number contains the query (four digits or more)' },
-] as const satisfies ReadonlyArray<{ matchedBy: DirectoryMatch; rule: string }>;
+] as const satisfies ReadonlyArray<{ matchedBy: PhonebookMatch; rule: string }>;
 
 const RANK = {
   nameExact: 1,
@@ -96,10 +96,10 @@ export interface GramTable {
 
 /**
  * Lookup tables over the entries, all plain data. Positions index `entries`, which are in
- * directory order (pinyin, then member id); every posting list is ascending.
+ * phonebook order (pinyin, then member id); every posting list is ascending.
  */
-export interface DirectoryIndex {
-  readonly entries: readonly DirectoryEntry[];
+export interface PhonebookIndex {
+  readonly entries: readonly PhonebookEntry[];
   /** `entries[i].pinyin`: sorted, so pinyin exact and prefix matches are ranges. */
   readonly pinyins: readonly string[];
   /** Lower-cased names and national numbers, by position. */
@@ -122,8 +122,8 @@ export interface DirectoryIndex {
   readonly msisdnQuads: GramTable;
 }
 
-/** Directory order: name pinyin, then member id, by UTF-16 code units (as the index compares). */
-export function compareEntries(a: DirectoryEntry, b: DirectoryEntry): number {
+/** Phonebook order: name pinyin, then member id, by UTF-16 code units (as the index compares). */
+export function compareEntries(a: PhonebookEntry, b: PhonebookEntry): number {
   if (a.pinyin !== b.pinyin) return a.pinyin < b.pinyin ? -1 : 1;
   if (a.memberId !== b.memberId) return a.memberId < b.memberId ? -1 : 1;
   return 0;
@@ -228,7 +228,7 @@ function gramTable(
   return { size, offsets, positions };
 }
 
-export function buildDirectoryIndex(input: readonly DirectoryEntry[]): DirectoryIndex {
+export function buildPhonebookIndex(input: readonly PhonebookEntry[]): PhonebookIndex {
   const entries = [...input].sort(compareEntries);
   const pinyins = entries.map((e) => e.pinyin);
   const nationals = entries.map((e) => nationalDigits(e.msisdn));
@@ -329,12 +329,12 @@ const PINYIN_QUERY = /^[a-z]+$/;
 const NUMBER_QUERY = /^\+?[\d\s-]+$/;
 
 /**
- * The best `limit` entries for `query`, ranked (see `DIRECTORY_TIERS`). An empty query lists
- * everyone in directory order.
+ * The best `limit` entries for `query`, ranked (see `PHONEBOOK_TIERS`). An empty query lists
+ * everyone in phonebook order.
  */
-export function searchDirectory(index: DirectoryIndex, query: string, limit: number): DirectoryHit[] {
+export function searchPhonebook(index: PhonebookIndex, query: string, limit: number): PhonebookHit[] {
   const { entries } = index;
-  const hits: DirectoryHit[] = [];
+  const hits: PhonebookHit[] = [];
   if (limit <= 0) return hits;
   const text = query.trim().toLowerCase();
   if (text === '') {
@@ -349,7 +349,7 @@ export function searchDirectory(index: DirectoryIndex, query: string, limit: num
   const take = (p: number, rank: number): boolean => {
     if (taken.has(p)) return false;
     taken.add(p);
-    hits.push({ entry: entries[p]!, matchedBy: DIRECTORY_TIERS[rank - 1]!.matchedBy, rank });
+    hits.push({ entry: entries[p]!, matchedBy: PHONEBOOK_TIERS[rank - 1]!.matchedBy, rank });
     return hits.length >= limit;
   };
   /** Adds the positions that pass `accept`, in order; true once the page is full. */

@@ -6,12 +6,12 @@ import {
   HEBEI_ENTERPRISE,
   type TestApp,
 } from '../../helpers/app.js';
-import { createSwitchboard, problem, putExtension, putOperator, searchDirectory } from './config-fixtures.js';
+import { createSwitchboard, problem, putExtension, putOperator, searchPhonebook } from './config-fixtures.js';
 
 /**
- * The operator's directory (总机通讯录) over the API: the product scene, where three people are
- * called zhang lan, and an index that follows every change to the group's members and the
- * switchboard's extensions.
+ * The operator's phonebook (总机通讯录) over the API, at the contract's `/directory` URL: the
+ * product scene, where three people are called zhang lan, and an index that follows every change
+ * to the group's members and the switchboard's extensions.
  */
 let t: TestApp;
 let groupId: string;
@@ -76,7 +76,7 @@ async function find(q: string, query = ''): Promise<Hit[]> {
 }
 const names = (hits: Hit[]) => hits.map((h) => h.name);
 
-describe('directory search: the product scene', () => {
+describe('phonebook search: the product scene', () => {
   it('q=张兰 gives 张兰 first, with what an operator needs to transfer', async () => {
     const hits = await find('张兰');
     expect(hits[0]).toEqual({
@@ -175,7 +175,7 @@ describe('directory search: the product scene', () => {
   });
 });
 
-describe('directory search follows every change', () => {
+describe('phonebook search follows every change', () => {
   it('a new member, a renamed member and a deleted member show at once', async () => {
     expect(names(await find('zhanglan'))).toHaveLength(3);
     const newcomer = await createMember(t, groupId, {
@@ -222,7 +222,7 @@ describe('directory search follows every change', () => {
       menu: { prompt: '请拨分机号', options: {} },
     });
     await putExtension(t, second, '501', m.zhanglan!.id);
-    const onSecond = (await searchDirectory(t, second, '张兰')).json().items;
+    const onSecond = (await searchPhonebook(t, second, '张兰')).json().items;
     expect(onSecond[0]).toMatchObject({ name: '张兰', extensions: ['501'] });
     expect((await find('张兰'))[0]?.extensions).toEqual(['8201']);
     expect(await find('501')).toEqual([]);
