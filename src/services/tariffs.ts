@@ -1,7 +1,7 @@
 import { asc } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import type { Db } from '../../db/index.js';
-import { tariffVersions } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/index.js';
+import { tariffVersions } from '../../db/sqlite/schema.js';
 import { SAMPLE_TARIFF } from '../domain/sample-tariff.js';
 import {
   type TariffCatalogue,

@@ -1,13 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { InstitutionType, Province, ValueTier } from '../src/domain/group-rules.js';
-import type { RingbackAudience, RingbackPlayback, RingbackSchedule } from '../src/engines/ringback/types.js';
+import type { InstitutionType, Province, ValueTier } from '../../src/domain/group-rules.js';
+import type {
+  RingbackAudience,
+  RingbackPlayback,
+  RingbackSchedule,
+} from '../../src/engines/ringback/types.js';
 import type {
   BusinessHours,
   Menu,
   OperatorStatus,
   SwitchboardFallback,
-} from '../src/engines/switchboard/types.js';
+} from '../../src/engines/switchboard/types.js';
 
 /**
  * The system of record. Times are epoch milliseconds (integers); money is integer fen;
