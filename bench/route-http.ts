@@ -53,7 +53,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import pino from 'pino';
-import { openDatabase } from '../db/index.js';
+import { openDatabase } from '../db/sqlite/index.js';
 import { buildApp } from '../src/app.js';
 import { testConfig } from '../src/config.js';
 import { toE164 } from '../src/domain/phone.js';

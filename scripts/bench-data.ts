@@ -16,7 +16,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describeBenchData, generateBenchData, writeBenchData } from '../bench/fixtures/seed-db.js';
-import { openDatabase } from '../db/index.js';
+import { openDatabase } from '../db/sqlite/index.js';
 
 function usage(message: string): never {
   process.stderr.write(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { checkpointInBackground, type Db, openDatabase } from '../db/index.js';
+import { checkpointInBackground, type Db, openDatabase } from '../db/sqlite/index.js';
 import { createWriteBatch } from '../db/write-batch.js';
 import type { Config } from './config.js';
 import { nationalCalendarCoverage } from './domain/calendar/national-calendar.js';

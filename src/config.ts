@@ -10,6 +10,20 @@ const wholeNumber = (min: number, max: number) => {
     .pipe(z.number().min(min, message).max(max, message));
 };
 
+const POSTGRES_URL_MESSAGE = 'must be a postgres:// or postgresql:// URL naming a host';
+
+/** A PostgreSQL connection URL; the message never repeats the value, which may hold a password. */
+const postgresUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    const scheme = url.protocol === 'postgres:' || url.protocol === 'postgresql:';
+    // A socket directory comes as `?host=/var/run/postgresql`, with nothing after the `//`.
+    return scheme && (url.hostname !== '' || url.searchParams.has('host'));
+  } catch {
+    return false;
+  }
+}, POSTGRES_URL_MESSAGE);
+
 /**
  * The service's configuration, parsed once from the environment at start and frozen.
  * A bad value stops start-up with a message naming the variable.
@@ -23,6 +37,8 @@ const ConfigSchema = z.object({
     .default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** Unset: SQLite in DATA_DIR. */
+  DATABASE_URL: postgresUrl.optional(),
   /** No default: when unset the server generates one and stores it in DATA_DIR. */
   ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   /** No default: when unset the server generates one and stores it in DATA_DIR. */
@@ -62,6 +78,8 @@ export interface Config {
   host: string;
   /** Directory of the SQLite file and the generated admin key; `:memory:` keeps all in memory (tests). */
   dataDir: string;
+  /** PostgreSQL instead of SQLite (postgres://…); undefined: SQLite in dataDir. */
+  databaseUrl: string | undefined;
   adminApiKey: string | undefined;
   /** The key of the API keys' HMAC; unset: the server's file in dataDir (or ephemeral in memory). */
   apiKeyHmacSecret: string | undefined;
@@ -104,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
     adminApiKey: e.ADMIN_API_KEY,
     apiKeyHmacSecret: e.API_KEY_HMAC_SECRET,
     rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND,
@@ -131,6 +150,7 @@ export function testConfig(overrides: Partial<Config> = {}): Readonly<Config> {
     port: 0,
     host: '127.0.0.1',
     dataDir: ':memory:',
+    databaseUrl: undefined,
     adminApiKey: 'test-admin-key-0123456789',
     apiKeyHmacSecret: undefined,
     // Budgets counted on the wall clock would make a test's outcome depend on the machine's speed

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { openDatabase } from '../../db/index.js';
+import { openDatabase } from '../../db/sqlite/index.js';
 import { buildApp } from '../../src/app.js';
 import { testConfig } from '../../src/config.js';
 import type { Principal } from '../../src/services/api-keys.js';

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { KeyHashScheme } from '../../db/schema.js';
+import type { KeyHashScheme } from '../../db/sqlite/schema.js';
 import { AppError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { ApiKeyRepo, ApiKeyRow, StoredSecret } from '../store/api-key-repo.js';

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/index.js';
+import type { Db } from '../../db/sqlite/index.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { nameKeys } from '../domain/name-keys.js';

@@ -1,7 +1,7 @@
 import { asc } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import type { Db } from '../../db/index.js';
-import { tariffVersions } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/index.js';
+import { tariffVersions } from '../../db/sqlite/schema.js';
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
 import { SAMPLE_TARIFF } from '../engines/rating/sample-tariff.js';

@@ -1,6 +1,6 @@
 import { asc, eq, gt } from 'drizzle-orm';
-import type { Db } from '../../db/index.js';
-import { apiKeys, type KeyHashScheme } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/index.js';
+import { apiKeys, type KeyHashScheme } from '../../db/sqlite/schema.js';
 import type { PageRequest } from './pagination.js';
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;

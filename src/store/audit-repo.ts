@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/index.js';
-import { auditLog } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/index.js';
+import { auditLog } from '../../db/sqlite/schema.js';
 import type { PageRequest } from './pagination.js';
 
 export type AuditRow = typeof auditLog.$inferSelect;

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/index.js';
-import { cdrs, ringbackTones, subscriptions } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/index.js';
+import { cdrs, ringbackTones, subscriptions } from '../../db/sqlite/schema.js';
 import type { UsageByCallType } from '../engines/rating/bill.js';
 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;

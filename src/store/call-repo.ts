@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, ne, or, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../../db/index.js';
-import { callEvents, calls, cdrs } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/index.js';
+import { callEvents, calls, cdrs } from '../../db/sqlite/schema.js';
 import type { Call, CallState } from '../engines/calls/types.js';
 import { groupBy } from './group-by.js';
 import type { PageRequest } from './pagination.js';

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, gte, inArray, lt, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/index.js';
-import { cdrs } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/index.js';
+import { cdrs } from '../../db/sqlite/schema.js';
 import type { CdrRow } from './call-repo.js';
 import type { PageRequest } from './pagination.js';
 

@@ -1,6 +1,11 @@
 import { and, asc, eq, gt, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../../db/index.js';
-import { conferenceEvents, conferenceGroups, conferenceParticipants, conferences } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/index.js';
+import {
+  conferenceEvents,
+  conferenceGroups,
+  conferenceParticipants,
+  conferences,
+} from '../../db/sqlite/schema.js';
 import type { Conference, ConferenceEvent, ConferenceState } from '../engines/conference/types.js';
 import { groupBy } from './group-by.js';
 import type { PageRequest } from './pagination.js';

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, or, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../../db/index.js';
-import { contacts } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/index.js';
+import { contacts } from '../../db/sqlite/schema.js';
 import { likeEscape, type PageRequest } from './pagination.js';
 
 export type ContactRow = typeof contacts.$inferSelect;

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../../db/index.js';
-import { groups, members } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/index.js';
+import { groups, members } from '../../db/sqlite/schema.js';
 import type { PageRequest } from './pagination.js';
 
 export type GroupRow = typeof groups.$inferSelect;

@@ -1,6 +1,6 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/index.js';
-import { idempotencyKeys } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/index.js';
+import { idempotencyKeys } from '../../db/sqlite/schema.js';
 
 export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
 

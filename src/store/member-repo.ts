@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, or, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../../db/index.js';
-import { members, settings } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/index.js';
+import { members, settings } from '../../db/sqlite/schema.js';
 import { NAME_KEYS_VERSION, type NameKeys, normaliseQuery } from '../domain/name-keys.js';
 import { likeEscape, type PageRequest } from './pagination.js';
 

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../../db/index.js';
-import { messageRecipients, messages } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/index.js';
+import { messageRecipients, messages } from '../../db/sqlite/schema.js';
 import type { PageRequest } from './pagination.js';
 
 export type MessageRow = typeof messages.$inferSelect;

@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/index.js';
-import { groupCalendars, ringbackPolicies, ringbackTones } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/index.js';
+import { groupCalendars, ringbackPolicies, ringbackTones } from '../../db/sqlite/schema.js';
 
 export type RingbackToneRow = typeof ringbackTones.$inferSelect;
 export type RingbackPolicyRow = typeof ringbackPolicies.$inferSelect;

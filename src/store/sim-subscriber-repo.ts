@@ -1,5 +1,5 @@
-import type { Db } from '../../db/index.js';
-import { simSubscribers } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/index.js';
+import { simSubscribers } from '../../db/sqlite/schema.js';
 
 export type SimSubscriberRow = typeof simSubscribers.$inferSelect;
 

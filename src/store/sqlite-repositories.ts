@@ -1,4 +1,4 @@
-import type { Db } from '../../db/index.js';
+import type { Db } from '../../db/sqlite/index.js';
 import { createApiKeyRepo } from './api-key-repo.js';
 import { createAuditRepo } from './audit-repo.js';
 import { createBillingRepo } from './billing-repo.js';

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../../db/index.js';
-import { switchboardExtensions, switchboardOperators, switchboards } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/index.js';
+import { switchboardExtensions, switchboardOperators, switchboards } from '../../db/sqlite/schema.js';
 import type { PageRequest } from './pagination.js';
 
 export type SwitchboardRow = typeof switchboards.$inferSelect;

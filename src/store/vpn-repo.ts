@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/index.js';
-import { subgroupMembers, subgroups, vpns } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/index.js';
+import { subgroupMembers, subgroups, vpns } from '../../db/sqlite/schema.js';
 
 export type VpnRow = typeof vpns.$inferSelect;
 export type SubgroupRow = typeof subgroups.$inferSelect;

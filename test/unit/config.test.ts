@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       port: 3000,
       host: '127.0.0.1',
       dataDir: './data',
+      databaseUrl: undefined,
       adminApiKey: undefined,
       apiKeyHmacSecret: undefined,
       rateLimitPerSecond: 1000,
@@ -44,6 +45,7 @@ describe('loadConfig', () => {
         PORT: '8080',
         HOST: '0.0.0.0',
         DATA_DIR: '/var/lib/sim',
+        DATABASE_URL: 'postgres://sim:secret@db.internal:5432/sim',
         ADMIN_API_KEY: 'a-very-long-admin-key',
         API_KEY_HMAC_SECRET: 'a-hmac-secret-of-at-least-32-characters',
         RATE_LIMIT_PER_SECOND: '200',
@@ -66,6 +68,7 @@ describe('loadConfig', () => {
       port: 8080,
       host: '0.0.0.0',
       dataDir: '/var/lib/sim',
+      databaseUrl: 'postgres://sim:secret@db.internal:5432/sim',
       adminApiKey: 'a-very-long-admin-key',
       apiKeyHmacSecret: 'a-hmac-secret-of-at-least-32-characters',
       rateLimitPerSecond: 200,
@@ -94,6 +97,24 @@ describe('loadConfig', () => {
 
   it.each(['abc', '-1', '65536', '3000.5', '80 80'])('refuses PORT=%j naming the variable', (value) => {
     expect(configError({ PORT: value }).message).toMatch(/\bPORT\b/);
+  });
+
+  it.each(['postgresql://localhost/sim', 'postgres:///sim?host=/var/run/postgresql'])(
+    'accepts DATABASE_URL=%j',
+    (value) => {
+      expect(loadConfig({ DATABASE_URL: value }).databaseUrl).toBe(value);
+    },
+  );
+
+  it.each([
+    'mysql://sim:secret@db/sim',
+    'sqlite:///var/lib/sim.sqlite',
+    'postgres:///sim',
+    'db.internal:5432',
+  ])('refuses DATABASE_URL=%j naming the variable and not the value', (value) => {
+    const { message } = configError({ DATABASE_URL: value });
+    expect(message).toMatch(/\bDATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(message).not.toContain(value);
   });
 
   it('refuses a blank PORT instead of reading it as port 0', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../db/index.js';
+import { openDatabase } from '../../../db/sqlite/index.js';
 import { createTestApp, T0, type TestApp } from '../../helpers/app.js';
 import { iso, step } from '../calls/setup.js';
 import {

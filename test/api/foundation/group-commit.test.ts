@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { databaseFile } from '../../../db/index.js';
+import { databaseFile } from '../../../db/sqlite/index.js';
 import { createTestApp, HEBEI_ENTERPRISE, type TestApp } from '../../helpers/app.js';
 
 let t: TestApp;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../db/index.js';
-import { cdrs } from '../../../db/schema.js';
+import { openDatabase } from '../../../db/sqlite/index.js';
+import { cdrs } from '../../../db/sqlite/schema.js';
 import type { Principal } from '../../../src/services/api-keys.js';
 import { createCdrService } from '../../../src/services/cdrs.js';
 import { createSqliteRepositories } from '../../../src/store/sqlite-repositories.js';

@@ -4,13 +4,16 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { type Db, openDatabase } from '../../../db/index.js';
-import * as schema from '../../../db/schema.js';
+import { type Db, openDatabase } from '../../../db/sqlite/index.js';
+import * as schema from '../../../db/sqlite/schema.js';
 import type { Call } from '../../../src/engines/calls/types.js';
 import { createCallRepo } from '../../../src/store/call-repo.js';
 import { createConferenceRepo } from '../../../src/store/conference-repo.js';
 
-const migrations = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../db/migrations');
+const migrations = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../db/sqlite/migrations',
+);
 
 const at = (ms: number) => new Date(ms).toISOString();
 const T = Date.parse('2026-11-24T01:00:00Z');

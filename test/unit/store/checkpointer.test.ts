@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkpointInBackground, databaseFile, openDatabase } from '../../../db/index.js';
+import { checkpointInBackground, databaseFile, openDatabase } from '../../../db/sqlite/index.js';
 
 const dirs: string[] = [];
 afterEach(() => {

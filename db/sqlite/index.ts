@@ -1,16 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { migrationsFolderOf } from '../migrations-folder.js';
 import { BACKSTOP_CHECKPOINT_PAGES, type Checkpointer, startCheckpointer } from './checkpointer.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
-
-const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../db/migrations');
-const sourceMigrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 /**
  * Opens (creating if need be) the service's SQLite database and applies the committed
@@ -27,7 +24,7 @@ export function openDatabase(dataDir: string): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema }) as Db;
-  migrate(db, { migrationsFolder: resolveMigrationsFolder() });
+  migrate(db, { migrationsFolder: migrationsFolderOf(import.meta.url) });
   return db;
 }
 
@@ -37,7 +34,7 @@ export function databaseFile(dataDir: string): string {
 }
 
 /**
- * Hands checkpoints to a worker thread (see db/checkpointer.ts); the writer's own automatic
+ * Hands checkpoints to a worker thread (see checkpointer.ts); the writer's own automatic
  * checkpoint stays as a backstop at a high threshold. Nothing to do for an in-memory database.
  */
 export function checkpointInBackground(
@@ -48,9 +45,4 @@ export function checkpointInBackground(
   if (dataDir === ':memory:') return null;
   db.$client.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
   return startCheckpointer(databaseFile(dataDir), onError === undefined ? {} : { onError });
-}
-
-// Compiled code runs from dist/db; the migrations stay in the source tree's db/migrations.
-function resolveMigrationsFolder(): string {
-  return import.meta.url.includes('/dist/') ? migrationsFolder : sourceMigrationsFolder;
 }

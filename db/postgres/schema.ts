@@ -1,22 +1,31 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { InstitutionType, Province, ValueTier } from '../src/domain/group-rules.js';
-import type { RingbackAudience, RingbackPlayback, RingbackSchedule } from '../src/engines/ringback/types.js';
+import { bigint, boolean, index, integer, pgTable, primaryKey, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { InstitutionType, Province, ValueTier } from '../../src/domain/group-rules.js';
+import type {
+  RingbackAudience,
+  RingbackPlayback,
+  RingbackSchedule,
+} from '../../src/engines/ringback/types.js';
 import type {
   BusinessHours,
   Menu,
   OperatorStatus,
   SwitchboardFallback,
-} from '../src/engines/switchboard/types.js';
+} from '../../src/engines/switchboard/types.js';
+import { jsonText, text } from './columns.js';
 
 /**
- * The system of record. Times are epoch milliseconds (integers); money is integer fen;
- * phone numbers are E.164. Public ids are prefixed ULIDs, so they sort in creation order and
- * cursor pagination can page on them directly.
+ * The system of record on PostgreSQL: the same tables, columns, keys and indexes as the SQLite
+ * schema (db/sqlite/schema.ts; test/unit/db/schema-parity.test.ts holds them together), stored
+ * so that repositories of both dialects read and write the same values. Times are epoch
+ * milliseconds (bigint, read as numbers), as are the sums of money; other integers fit in 32
+ * bits. Money is integer fen; phone numbers are E.164. Text compares byte by byte and JSON
+ * documents are text (see columns.ts). Public ids are prefixed ULIDs, so they sort in creation
+ * order and cursor pagination can page on them directly.
  */
 
 /** 集团客户: a group customer. */
-export const groups = sqliteTable('groups', {
+export const groups = pgTable('groups', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   institutionType: text('institution_type').$type<InstitutionType>().notNull(),
@@ -24,12 +33,12 @@ export const groups = sqliteTable('groups', {
   province: text('province').$type<Province>().notNull(),
   city: text('city'),
   timezone: text('timezone').notNull(),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
 });
 
 /** 成员: a group's mobile subscriber. A MSISDN belongs to at most one group. */
-export const members = sqliteTable(
+export const members = pgTable(
   'members',
   {
     id: text('id').primaryKey(),
@@ -47,8 +56,8 @@ export const members = sqliteTable(
     homeProvince: text('home_province').notNull(),
     status: text('status').$type<'active' | 'suspended'>().notNull(),
     shortCode: text('short_code'),
-    createdAt: integer('created_at').notNull(),
-    updatedAt: integer('updated_at').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
   (t) => [
     uniqueIndex('members_msisdn_unique').on(t.msisdn),
@@ -60,7 +69,7 @@ export const members = sqliteTable(
 );
 
 /** Partner API keys: stored as SHA-256 of the key, scoped to group customers. */
-export const apiKeys = sqliteTable(
+export const apiKeys = pgTable(
   'api_keys',
   {
     id: text('id').primaryKey(),
@@ -74,18 +83,18 @@ export const apiKeys = sqliteTable(
     /** The key's first characters (`sk_AbCd`), to recognise it; null until a legacy key is used. */
     prefix: text('prefix'),
     /** JSON array of group ids. */
-    groupIds: text('group_ids', { mode: 'json' }).$type<string[]>().notNull(),
+    groupIds: jsonText('group_ids').$type<string[]>().notNull(),
     /** Wall-clock times, like every time of a key (see the README). */
-    createdAt: integer('created_at').notNull(),
-    lastUsedAt: integer('last_used_at'),
-    revokedAt: integer('revoked_at'),
-    expiresAt: integer('expires_at'),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    lastUsedAt: bigint('last_used_at', { mode: 'number' }),
+    revokedAt: bigint('revoked_at', { mode: 'number' }),
+    expiresAt: bigint('expires_at', { mode: 'number' }),
     /** Requests a second; null: the configured default. */
     rateLimitPerSecond: integer('rate_limit_per_second'),
     /** The secret replaced by the last rotation, accepted until `previous_valid_until`. */
     previousKeyHash: text('previous_key_hash'),
     previousHashScheme: text('previous_hash_scheme').$type<KeyHashScheme>(),
-    previousValidUntil: integer('previous_valid_until'),
+    previousValidUntil: bigint('previous_valid_until', { mode: 'number' }),
   },
   (t) => [uniqueIndex('api_keys_hash_unique').on(t.keyHash)],
 );
@@ -93,12 +102,12 @@ export const apiKeys = sqliteTable(
 export type KeyHashScheme = 'sha256' | 'hmac-sha256';
 
 /** Every state-changing request (refused ones too), for `GET /v1/audit-log`. */
-export const auditLog = sqliteTable(
+export const auditLog = pgTable(
   'audit_log',
   {
     id: text('id').primaryKey(),
     /** Wall-clock time of the answer. */
-    at: integer('at').notNull(),
+    at: bigint('at', { mode: 'number' }).notNull(),
     /** `admin`, a partner key's id, or null when no key authenticated. */
     keyId: text('key_id'),
     method: text('method').notNull(),
@@ -111,7 +120,7 @@ export const auditLog = sqliteTable(
 );
 
 /** Stored responses of POSTs carrying an Idempotency-Key, kept 24 hours. */
-export const idempotencyKeys = sqliteTable(
+export const idempotencyKeys = pgTable(
   'idempotency_keys',
   {
     principal: text('principal').notNull(),
@@ -123,26 +132,26 @@ export const idempotencyKeys = sqliteTable(
     statusCode: integer('status_code'),
     responseBody: text('response_body'),
     contentType: text('content_type'),
-    createdAt: integer('created_at').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.principal, t.key] }), index('idempotency_created').on(t.createdAt)],
 );
 
 /** 集团网: a group's VPN settings; a group without a row has no VPN. */
-export const vpns = sqliteTable('vpns', {
+export const vpns = pgTable('vpns', {
   groupId: text('group_id')
     .primaryKey()
     .references(() => groups.id, { onDelete: 'cascade' }),
   shortCodeMin: integer('short_code_min').notNull(),
   shortCodeMax: integer('short_code_max').notNull(),
-  crossProvince: integer('cross_province', { mode: 'boolean' }).notNull(),
-  showShortCode: integer('show_short_code', { mode: 'boolean' }).notNull(),
+  crossProvince: boolean('cross_province').notNull(),
+  showShortCode: boolean('show_short_code').notNull(),
   onnetRateFenPerMinute: integer('onnet_rate_fen_per_minute'),
-  updatedAt: integer('updated_at').notNull(),
+  updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
 });
 
 /** 灵活组网: a sub-group of a VPN with its own on-net discount and optional short code. */
-export const subgroups = sqliteTable(
+export const subgroups = pgTable(
   'subgroups',
   {
     id: text('id').primaryKey(),
@@ -152,7 +161,7 @@ export const subgroups = sqliteTable(
     name: text('name').notNull(),
     shortCode: text('short_code'),
     onnetRateFenPerMinute: integer('onnet_rate_fen_per_minute'),
-    createdAt: integer('created_at').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   },
   (t) => [
     uniqueIndex('subgroups_group_short_code_unique')
@@ -161,7 +170,7 @@ export const subgroups = sqliteTable(
   ],
 );
 
-export const subgroupMembers = sqliteTable(
+export const subgroupMembers = pgTable(
   'subgroup_members',
   {
     subgroupId: text('subgroup_id')
@@ -178,7 +187,7 @@ export const subgroupMembers = sqliteTable(
 );
 
 /** Short messages, including platform notices; one row per message, recipients beside it. */
-export const messages = sqliteTable(
+export const messages = pgTable(
   'messages',
   {
     id: text('id').primaryKey(),
@@ -186,7 +195,7 @@ export const messages = sqliteTable(
     /** As dialled (a short code, a long number). */
     toDialled: text('to_dialled').notNull(),
     text: text('text').notNull(),
-    at: integer('at').notNull(),
+    at: bigint('at', { mode: 'number' }).notNull(),
     senderDisplay: text('sender_display').notNull(),
     /** Group of the sender when a member, else of the first member recipient: for scoping. */
     groupId: text('group_id'),
@@ -195,7 +204,7 @@ export const messages = sqliteTable(
   (t) => [index('messages_from').on(t.fromNumber, t.id)],
 );
 
-export const messageRecipients = sqliteTable(
+export const messageRecipients = pgTable(
   'message_recipients',
   {
     messageId: text('message_id')
@@ -212,20 +221,20 @@ export const messageRecipients = sqliteTable(
 );
 
 /** The tariff catalogue: versions effective from a date; the rates as a JSON document. */
-export const tariffVersions = sqliteTable('tariff_versions', {
+export const tariffVersions = pgTable('tariff_versions', {
   effectiveFrom: text('effective_from').primaryKey(),
-  rates: text('rates', { mode: 'json' }).notNull(),
-  createdAt: integer('created_at').notNull(),
+  rates: jsonText('rates').notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
 });
 
 /** Key-value settings of the service itself. */
-export const settings = sqliteTable('settings', {
+export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
 
 /** 集团彩铃 tones: a group's produced ringback tones, each charged a one-off production fee. */
-export const ringbackTones = sqliteTable(
+export const ringbackTones = pgTable(
   'ringback_tones',
   {
     id: text('id').primaryKey(),
@@ -235,14 +244,14 @@ export const ringbackTones = sqliteTable(
     title: text('title').notNull(),
     durationSeconds: integer('duration_seconds').notNull(),
     /** The tariff's production fee in force when the tone was made. */
-    productionFeeFen: integer('production_fee_fen').notNull(),
-    createdAt: integer('created_at').notNull(),
+    productionFeeFen: bigint('production_fee_fen', { mode: 'number' }).notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   },
   (t) => [index('ringback_tones_group').on(t.groupId, t.id)],
 );
 
 /** 集团彩铃 policies: who hears which tones when; the engine ranks them per call. */
-export const ringbackPolicies = sqliteTable(
+export const ringbackPolicies = pgTable(
   'ringback_policies',
   {
     id: text('id').primaryKey(),
@@ -253,29 +262,29 @@ export const ringbackPolicies = sqliteTable(
     seq: integer('seq').notNull(),
     name: text('name').notNull(),
     /** `{all: true}` or `{memberIds?, subgroupIds?, departments?}`. */
-    appliesTo: text('applies_to', { mode: 'json' }).$type<RingbackAudience>().notNull(),
-    schedule: text('schedule', { mode: 'json' }).$type<RingbackSchedule>(),
-    toneIds: text('tone_ids', { mode: 'json' }).$type<string[]>().notNull(),
+    appliesTo: jsonText('applies_to').$type<RingbackAudience>().notNull(),
+    schedule: jsonText('schedule').$type<RingbackSchedule>(),
+    toneIds: jsonText('tone_ids').$type<string[]>().notNull(),
     playback: text('playback').$type<RingbackPlayback>().notNull(),
     priority: integer('priority').notNull().default(0),
-    enabled: integer('enabled', { mode: 'boolean' }).notNull(),
-    createdAt: integer('created_at').notNull(),
-    updatedAt: integer('updated_at').notNull(),
+    enabled: boolean('enabled').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
   (t) => [index('ringback_policies_group').on(t.groupId, t.seq)],
 );
 
 /** A group's own calendar (holidays, 调休 make-up workdays); no row: the national calendar. */
-export const groupCalendars = sqliteTable('group_calendars', {
+export const groupCalendars = pgTable('group_calendars', {
   groupId: text('group_id')
     .primaryKey()
     .references(() => groups.id, { onDelete: 'cascade' }),
-  holidays: text('holidays', { mode: 'json' }).$type<string[]>().notNull(),
-  workdays: text('workdays', { mode: 'json' }).$type<string[]>().notNull(),
+  holidays: jsonText('holidays').$type<string[]>().notNull(),
+  workdays: jsonText('workdays').$type<string[]>().notNull(),
 });
 
 /** 移动总机: a hosted switchboard answering at its pilot number (unique across the service). */
-export const switchboards = sqliteTable(
+export const switchboards = pgTable(
   'switchboards',
   {
     id: text('id').primaryKey(),
@@ -286,12 +295,12 @@ export const switchboards = sqliteTable(
     pilotNumber: text('pilot_number').notNull(),
     greeting: text('greeting').notNull(),
     afterHoursGreeting: text('after_hours_greeting'),
-    businessHours: text('business_hours', { mode: 'json' }).$type<BusinessHours>(),
-    menu: text('menu', { mode: 'json' }).$type<Menu>().notNull(),
+    businessHours: jsonText('business_hours').$type<BusinessHours>(),
+    menu: jsonText('menu').$type<Menu>().notNull(),
     outboundPrefix: text('outbound_prefix'),
     fallback: text('fallback').$type<SwitchboardFallback>().notNull(),
-    createdAt: integer('created_at').notNull(),
-    updatedAt: integer('updated_at').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
   (t) => [
     uniqueIndex('switchboards_pilot_unique').on(t.pilotNumber),
@@ -300,7 +309,7 @@ export const switchboards = sqliteTable(
 );
 
 /** A switchboard's extensions (分机): unique per switchboard, each reaching one member. */
-export const switchboardExtensions = sqliteTable(
+export const switchboardExtensions = pgTable(
   'switchboard_extensions',
   {
     switchboardId: text('switchboard_id')
@@ -318,7 +327,7 @@ export const switchboardExtensions = sqliteTable(
 );
 
 /** The operator desk (人工话务台): members on it and their status. */
-export const switchboardOperators = sqliteTable(
+export const switchboardOperators = pgTable(
   'switchboard_operators',
   {
     switchboardId: text('switchboard_id')
@@ -328,7 +337,7 @@ export const switchboardOperators = sqliteTable(
       .notNull()
       .references(() => members.id, { onDelete: 'cascade' }),
     status: text('status').$type<OperatorStatus>().notNull(),
-    updatedAt: integer('updated_at').notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.switchboardId, t.memberId] })],
 );
@@ -339,7 +348,7 @@ export const switchboardOperators = sqliteTable(
  * are what lists filter on.
  * Calls outlive groups (history), so there is no foreign key to them.
  */
-export const calls = sqliteTable(
+export const calls = pgTable(
   'calls',
   {
     id: text('id').primaryKey(),
@@ -349,9 +358,9 @@ export const calls = sqliteTable(
     calleeGroupId: text('callee_group_id'),
     switchboardId: text('switchboard_id'),
     conferenceId: text('conference_id'),
-    document: text('document', { mode: 'json' }).$type<unknown>().notNull(),
-    createdAt: integer('created_at').notNull(),
-    updatedAt: integer('updated_at').notNull(),
+    document: jsonText('document').$type<unknown>().notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
   (t) => [
     index('calls_state').on(t.state, t.id),
@@ -363,9 +372,8 @@ export const calls = sqliteTable(
 /**
  * A call's event log, append-only: an action writes only the events it added (an announcement
  * on a conference leg is one row), while the call's row holds its state without the log.
- * WITHOUT ROWID (in the migration): a row lives in its primary key's b-tree, one page per write.
  */
-export const callEvents = sqliteTable(
+export const callEvents = pgTable(
   'call_events',
   {
     callId: text('call_id')
@@ -373,13 +381,13 @@ export const callEvents = sqliteTable(
       .references(() => calls.id, { onDelete: 'cascade' }),
     /** The event's index in the call's log, from 0. */
     seq: integer('seq').notNull(),
-    event: text('event', { mode: 'json' }).$type<unknown>().notNull(),
+    event: jsonText('event').$type<unknown>().notNull(),
   },
   (t) => [primaryKey({ columns: [t.callId, t.seq] })],
 );
 
 /** Call detail records: exactly one per ended call, written in the transaction that ends it. */
-export const cdrs = sqliteTable(
+export const cdrs = pgTable(
   'cdrs',
   {
     id: text('id').primaryKey(),
@@ -390,14 +398,14 @@ export const cdrs = sqliteTable(
     from: text('from_number').notNull(),
     to: text('to_number').notNull(),
     presentedCallerId: text('presented_caller_id').notNull(),
-    startedAt: integer('started_at').notNull(),
-    answeredAt: integer('answered_at'),
-    endedAt: integer('ended_at').notNull(),
+    startedAt: bigint('started_at', { mode: 'number' }).notNull(),
+    answeredAt: bigint('answered_at', { mode: 'number' }),
+    endedAt: bigint('ended_at', { mode: 'number' }).notNull(),
     billableSeconds: integer('billable_seconds').notNull(),
     tariffClass: text('tariff_class').notNull(),
     rateFenPerMinute: integer('rate_fen_per_minute').notNull(),
-    chargeFen: integer('charge_fen').notNull(),
-    createdAt: integer('created_at').notNull(),
+    chargeFen: bigint('charge_fen', { mode: 'number' }).notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   },
   (t) => [
     uniqueIndex('cdrs_call_unique').on(t.callId),
@@ -407,18 +415,18 @@ export const cdrs = sqliteTable(
 );
 
 /** Simulated subscriber behaviours (PUT /v1/sim/subscribers/{msisdn}); no row: `manual`. */
-export const simSubscribers = sqliteTable('sim_subscribers', {
+export const simSubscribers = pgTable('sim_subscribers', {
   msisdn: text('msisdn').primaryKey(),
   behaviour: text('behaviour').$type<'manual' | 'answer' | 'busy' | 'no_answer' | 'reject'>().notNull(),
   afterSeconds: integer('after_seconds').notNull(),
-  updatedAt: integer('updated_at').notNull(),
+  updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
 });
 
 /**
  * A group's product subscriptions (which products, from when): what recurring fees its bills
  * carry. Dates are local `YYYY-MM-DD` in the group's zone; `endDate` is the last day billed.
  */
-export const subscriptions = sqliteTable(
+export const subscriptions = pgTable(
   'subscriptions',
   {
     id: text('id').primaryKey(),
@@ -434,8 +442,8 @@ export const subscriptions = sqliteTable(
     quantity: integer('quantity'),
     startDate: text('start_date').notNull(),
     endDate: text('end_date'),
-    createdAt: integer('created_at').notNull(),
-    updatedAt: integer('updated_at').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
   (t) => [index('subscriptions_group').on(t.groupId, t.startDate)],
 );
@@ -446,7 +454,7 @@ export const subscriptions = sqliteTable(
  * in `conference_events`); the columns beside it are what lists, the live-PIN rule and
  * billing read. Conferences outlive groups (history): no foreign key.
  */
-export const conferences = sqliteTable(
+export const conferences = pgTable(
   'conferences',
   {
     id: text('id').primaryKey(),
@@ -455,13 +463,13 @@ export const conferences = sqliteTable(
     state: text('state').$type<'scheduled' | 'active' | 'ended'>().notNull(),
     pin: text('pin').notNull(),
     hostMsisdn: text('host_msisdn').notNull(),
-    startAt: integer('start_at'),
-    endedAt: integer('ended_at'),
+    startAt: bigint('start_at', { mode: 'number' }),
+    endedAt: bigint('ended_at', { mode: 'number' }),
     participantMinutes: integer('participant_minutes'),
-    chargeFen: integer('charge_fen'),
-    document: text('document', { mode: 'json' }).$type<unknown>().notNull(),
-    createdAt: integer('created_at').notNull(),
-    updatedAt: integer('updated_at').notNull(),
+    chargeFen: bigint('charge_fen', { mode: 'number' }),
+    document: jsonText('document').$type<unknown>().notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
   (t) => [
     // A PIN opens one conference at a time: unique among those not yet ended.
@@ -472,7 +480,7 @@ export const conferences = sqliteTable(
 );
 
 /** Every group a conference involves (its own, its participants' groups): scope and ?groupId=. */
-export const conferenceGroups = sqliteTable(
+export const conferenceGroups = pgTable(
   'conference_groups',
   {
     conferenceId: text('conference_id')
@@ -488,30 +496,29 @@ export const conferenceGroups = sqliteTable(
 
 /**
  * A conference's participants, one row each in the room's order (participants are only ever
- * appended): a mute rewrites one small row, not the whole room. WITHOUT ROWID (in the
- * migration): the row lives in its primary key's b-tree, one page per write.
+ * appended): a mute rewrites one small row, not the whole room.
  */
-export const conferenceParticipants = sqliteTable(
+export const conferenceParticipants = pgTable(
   'conference_participants',
   {
     conferenceId: text('conference_id')
       .notNull()
       .references(() => conferences.id, { onDelete: 'cascade' }),
     position: integer('position').notNull(),
-    document: text('document', { mode: 'json' }).$type<unknown>().notNull(),
+    document: jsonText('document').$type<unknown>().notNull(),
   },
   (t) => [primaryKey({ columns: [t.conferenceId, t.position] })],
 );
 
-/** A conference's event log, append-only, in order; each row the whole event (WITHOUT ROWID since 0006). */
-export const conferenceEvents = sqliteTable(
+/** A conference's event log, append-only, in order; each row the whole event. */
+export const conferenceEvents = pgTable(
   'conference_events',
   {
     conferenceId: text('conference_id')
       .notNull()
       .references(() => conferences.id, { onDelete: 'cascade' }),
     seq: integer('seq').notNull(),
-    event: text('event', { mode: 'json' }).$type<unknown>().notNull(),
+    event: jsonText('event').$type<unknown>().notNull(),
   },
   (t) => [primaryKey({ columns: [t.conferenceId, t.seq] })],
 );
@@ -520,7 +527,7 @@ export const conferenceEvents = sqliteTable(
  * 通讯录 address-book entries outside the members: a group's shared external contacts
  * (`groupId`) or a host's personal ones (`ownerMsisdn`), exactly one of the two.
  */
-export const contacts = sqliteTable(
+export const contacts = pgTable(
   'contacts',
   {
     id: text('id').primaryKey(),
@@ -532,8 +539,8 @@ export const contacts = sqliteTable(
     msisdn: text('msisdn').notNull(),
     department: text('department'),
     note: text('note'),
-    createdAt: integer('created_at').notNull(),
-    updatedAt: integer('updated_at').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
   (t) => [
     uniqueIndex('contacts_group_msisdn_unique').on(t.groupId, t.msisdn).where(sql`group_id IS NOT NULL`),
