@@ -89,7 +89,7 @@ describe('listing and reading keys', () => {
     const stored = () =>
       t.app.db.$client.prepare('SELECT last_used_at FROM api_keys WHERE id = ?').pluck().get(created.id);
     expect(stored()).toBeNull();
-    t.app.services.apiKeys.stop();
+    await t.app.services.apiKeys.stop();
     expect(stored()).toBe(WALL_T0 + 5_000);
   });
 });
