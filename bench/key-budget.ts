@@ -58,7 +58,7 @@ const partner = await post('/v1/api-keys', {
 });
 await httpRequest(base, { method: 'GET', path: '/bench/capture' });
 const request = Object.assign(captured!, {
-  principal: app.services.apiKeys.authenticate(partner.key)!,
+  principal: (await app.services.apiKeys.authenticate(partner.key))!,
 });
 const limiter = app.createRateLimit({
   timeWindow: 1000,

@@ -152,7 +152,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.addHook('onClose', async () => {
     services.calls.stop();
     services.conferences.stop();
-    services.apiKeys.stop();
+    await services.apiKeys.stop();
     batch.flush();
     await checkpointer?.stop();
     db.$client.close();

@@ -59,27 +59,34 @@ async function audit(app: FastifyInstance, opts: { audit: Pick<AuditService, 're
     route.onRequest = own === undefined ? [mark] : [mark, ...(Array.isArray(own) ? own : [own])];
   });
 
-  // Registered before the write batch's own hook, which then waits for this entry's commit too.
+  /** Adds the entry to the turn's write batch (opened if need be). */
+  const recordEntry = async (request: FastifyRequest, status: number, payload: unknown) => {
+    opts.batch.join();
+    await opts.audit.record({
+      keyId: request.principal?.id ?? null,
+      method: request.method,
+      path: request.url.split('?')[0] ?? request.url,
+      status,
+      resource: resourceOf(request, status, payload),
+    });
+  };
+
+  // Registered before the write batch's own hook, which then waits for this entry's commit too:
+  // the answer goes on only once the entry is written (into the batch).
   const record: onSendHookHandler = (request, reply, payload, done) => {
     const status = reply.statusCode;
     if (!request.audited || status === 429 || !WRITES.has(request.method)) {
       done(null, payload);
       return;
     }
-    try {
-      opts.batch.join();
-      opts.audit.record({
-        keyId: request.principal?.id ?? null,
-        method: request.method,
-        path: request.url.split('?')[0] ?? request.url,
-        status,
-        resource: resourceOf(request, status, payload),
-      });
-    } catch (error) {
-      // The change itself is kept: say loudly that its trace is missing rather than fail it.
-      request.log.error({ err: error }, 'could not record the request in the audit log');
-    }
-    done(null, payload);
+    recordEntry(request, status, payload).then(
+      () => done(null, payload),
+      (error: unknown) => {
+        // The change itself is kept: say loudly that its trace is missing rather than fail it.
+        request.log.error({ err: error }, 'could not record the request in the audit log');
+        done(null, payload);
+      },
+    );
   };
   app.addHook('onSend', record);
 }

@@ -113,8 +113,8 @@ async function auth(
       return undefined;
     };
     // Callback style: an async hook costs a promise and a microtask on every request. A key
-    // remembered from an earlier request is one map read; any other is hashed, unless its
-    // address has failed too often in the last second.
+    // remembered from an earlier request is one map read, synchronous; any other is hashed (and
+    // may wait for the store), unless its address has failed too often in the last second.
     const authenticate: onRequestHookHandler = (request, reply, done) => {
       const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
       const known = token === undefined ? null : apiKeys.recall(token);
@@ -122,17 +122,17 @@ async function auth(
         done(admit(request, known));
         return;
       }
-      const verify = () =>
-        admit(request, token === undefined || known === null ? null : apiKeys.authenticate(token));
+      const verify = async () =>
+        admit(request, token === undefined || known === null ? null : await apiKeys.authenticate(token));
       if (failures === undefined) {
-        done(verify());
+        verify().then(done, done);
         return;
       }
       failures
         .refusal(request, reply)
         .then(async (refused) => {
           if (refused) return refused;
-          const error = verify();
+          const error = await verify();
           if (error?.code === 'unauthorized') await failures.count(request);
           return error;
         })

@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import fp from 'fastify-plugin';
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
-import type { IdempotencyRepo } from '../store/idempotency-repo.js';
+import type { IdempotencyRow } from '../store/idempotency-repo.js';
+import type { Repositories } from '../store/sqlite-repositories.js';
 import { sendProblem } from './problem-details.js';
 
 declare module 'fastify' {
@@ -21,11 +22,15 @@ const MAX_KEY_LENGTH = 255;
  * same key and body gets it again, creating nothing; the same key with another body is a 409.
  * Keys are kept 24 hours by the service clock. A 5xx is not stored, so the retry runs again.
  *
+ * Of concurrent requests with the same key, one only runs: each looks the key up, then
+ * reserves it with a row whose primary key the database keeps unique; a request that loses
+ * that race answers from the winner's row (409 while it runs, its stored answer once done).
+ *
  * Any POST honours the header, the routing hot path too, so both hooks run on every request:
  * they are callback-style (an async hook costs a promise and a microtask each time) and look
  * at the header before anything else, so a request without one pays two function calls.
  */
-async function idempotency(app: FastifyInstance, opts: { repo: IdempotencyRepo; clock: Clock }) {
+async function idempotency(app: FastifyInstance, opts: { repo: Repositories['idempotency']; clock: Clock }) {
   const { repo, clock } = opts;
   let lastPurge = 0;
   app.decorateRequest('idempotency', null);
@@ -36,11 +41,13 @@ async function idempotency(app: FastifyInstance, opts: { repo: IdempotencyRepo; 
       done();
       return;
     }
-    try {
-      if (reserveOrReplay(request, reply, header)) done();
-    } catch (error) {
-      done(error as Error);
-    }
+    reserveOrReplay(request, reply, header).then(
+      (reserved) => {
+        // Not reserved: the stored answer was sent, and the handler must not run.
+        if (reserved) done();
+      },
+      (error: Error) => done(error),
+    );
   });
 
   /**
@@ -48,7 +55,11 @@ async function idempotency(app: FastifyInstance, opts: { repo: IdempotencyRepo; 
    * response of the first request with it, or a 400 for a malformed key (false: the reply is
    * sent). Throws the 409 problems.
    */
-  function reserveOrReplay(request: FastifyRequest, reply: FastifyReply, header: string | string[]): boolean {
+  async function reserveOrReplay(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    header: string | string[],
+  ): Promise<boolean> {
     const key = Array.isArray(header) ? header[0] : header;
     if (!key || key.length > MAX_KEY_LENGTH) {
       // Answered here, not thrown: the error handler reads a domain error's paths as the
@@ -59,8 +70,9 @@ async function idempotency(app: FastifyInstance, opts: { repo: IdempotencyRepo; 
       return false;
     }
     const now = clock.now();
+    const cutoff = now - RETENTION_MS;
     if (now - lastPurge > PURGE_EVERY_MS) {
-      repo.purgeBefore(now - RETENTION_MS);
+      await repo.purgeBefore(cutoff);
       lastPurge = now;
     }
     const principal = request.principal?.id ?? 'public';
@@ -68,28 +80,45 @@ async function idempotency(app: FastifyInstance, opts: { repo: IdempotencyRepo; 
     const bodyHash = createHash('sha256')
       .update(`${request.method} ${path}\n${JSON.stringify(request.body ?? null)}`)
       .digest('hex');
-    const existing = repo.find(principal, key);
-    if (existing && existing.createdAt >= now - RETENTION_MS) {
-      if (existing.bodyHash !== bodyHash) {
-        throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used with another request');
-      }
-      if (existing.statusCode === null) {
-        throw new AppError('idempotency_in_progress', 'the first request with this key has not finished');
-      }
-      reply.header('idempotent-replayed', 'true');
-      reply
-        .code(existing.statusCode)
-        .type(existing.contentType ?? 'application/json')
-        .serializer((payload: unknown) => payload as string)
-        .send(existing.responseBody);
-      return false;
+    const existing = await repo.find(principal, key);
+    if (existing && existing.createdAt >= cutoff) return replay(existing, bodyHash, reply);
+    // Expired: free it, unless another request has taken it afresh meanwhile.
+    if (existing) await repo.releaseExpired(principal, key, cutoff);
+    if (await repo.reserve({ principal, key, method: request.method, path, bodyHash, createdAt: now })) {
+      request.idempotency = { principal, key };
+      return true;
     }
-    if (existing) repo.release(principal, key);
-    if (!repo.reserve({ principal, key, method: request.method, path, bodyHash, createdAt: now })) {
+    // Another request with this key reserved it after our look: answer from its row.
+    const holder = await repo.find(principal, key);
+    if (holder) return replay(holder, bodyHash, reply);
+    throw new AppError('idempotency_in_progress', 'the first request with this key has not finished');
+  }
+
+  /** Answers from the row of the first request with the key (false: the reply is sent). */
+  function replay(first: IdempotencyRow, bodyHash: string, reply: FastifyReply): false {
+    if (first.bodyHash !== bodyHash) {
+      throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used with another request');
+    }
+    if (first.statusCode === null) {
       throw new AppError('idempotency_in_progress', 'the first request with this key has not finished');
     }
-    request.idempotency = { principal, key };
-    return true;
+    reply.header('idempotent-replayed', 'true');
+    reply
+      .code(first.statusCode)
+      .type(first.contentType ?? 'application/json')
+      .serializer((payload: unknown) => payload as string)
+      .send(first.responseBody);
+    return false;
+  }
+
+  /** Stores the answer for retries, or frees the key after a 5xx (the retry runs again). */
+  async function settle(held: { principal: string; key: string }, reply: FastifyReply, payload: unknown) {
+    if (reply.statusCode >= 500 || typeof payload !== 'string') {
+      await repo.release(held.principal, held.key);
+    } else {
+      const contentType = String(reply.getHeader('content-type') ?? 'application/json');
+      await repo.complete(held.principal, held.key, reply.statusCode, payload, contentType);
+    }
   }
 
   app.addHook(
@@ -105,18 +134,10 @@ async function idempotency(app: FastifyInstance, opts: { repo: IdempotencyRepo; 
         done(null, payload);
         return;
       }
-      try {
-        if (reply.statusCode >= 500 || typeof payload !== 'string') {
-          repo.release(held.principal, held.key);
-        } else {
-          const contentType = String(reply.getHeader('content-type') ?? 'application/json');
-          repo.complete(held.principal, held.key, reply.statusCode, payload, contentType);
-        }
-      } catch (error) {
-        done(error as Error);
-        return;
-      }
-      done(null, payload);
+      settle(held, reply, payload).then(
+        () => done(null, payload),
+        (error: Error) => done(error),
+      );
     },
   );
 }

@@ -52,7 +52,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: ApiKeyCreated, ...problems(403, 409) },
       },
     },
-    async (request, reply) => reply.code(201).send(apiKeys.create(request.body)),
+    async (request, reply) => reply.code(201).send(await apiKeys.create(request.body)),
   );
 
   app.get(
@@ -98,7 +98,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      apiKeys.revoke(request.params.keyId);
+      await apiKeys.revoke(request.params.keyId);
       return reply.code(204).send(null);
     },
   );

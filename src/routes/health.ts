@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../domain/errors.js';
@@ -36,7 +35,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async () => {
       try {
-        app.db.run(sql`SELECT 1`);
+        await app.services.health.ping();
       } catch {
         throw new AppError('service_unavailable', 'the database does not answer');
       }

@@ -2,8 +2,9 @@ import { timingSafeEqual } from 'node:crypto';
 import type { KeyHashScheme } from '../../db/sqlite/schema.js';
 import { AppError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import type { ApiKeyRepo, ApiKeyRow, StoredSecret } from '../store/api-key-repo.js';
+import type { ApiKeyRow, StoredSecret } from '../store/api-key-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
+import type { AppStore, Repositories } from '../store/sqlite-repositories.js';
 import { type ApiKeyView, hashKey, keyHasher, toApiKeyView } from './api-key-secrets.js';
 
 export type { ApiKeyView } from './api-key-secrets.js';
@@ -53,18 +54,27 @@ interface KeyEntry {
  *
  * Every time of a key (creation, expiry, rotation grace, last use) is on the wall clock, not the
  * service clock: moving a simulated clock ahead must not lock partners out (README).
+ *
+ * The maps change only once the store has committed the change they reflect, and a change is
+ * applied to the key's row as held then (not as read before the write): a revocation and a
+ * rotation at once both land, in memory as in the store, and a revoked key never comes back.
  */
 export function createApiKeyService(deps: {
-  repo: ApiKeyRepo;
+  store: { repos: Pick<Repositories, 'apiKeys'>; transaction: AppStore['transaction'] };
+  /** Every stored key, read at start. */
+  stored: readonly ApiKeyRow[];
   /** The wall clock (ms); tests inject one. */
   now: () => number;
   adminKey: string;
   hmacSecret: string | Buffer;
   defaultRateLimitPerSecond: number;
   adminRateLimitPerSecond?: number | undefined;
-  groupExists: (groupId: string) => boolean;
+  groupExists: (groupId: string) => boolean | Promise<boolean>;
+  /** Failures of the periodic write of last-use times. */
+  onError?: (error: unknown) => void;
 }) {
-  const { repo, now } = deps;
+  const { store, now } = deps;
+  const repo = store.repos.apiKeys;
   const { keyed, storedAs, newSecret } = keyHasher(deps.hmacSecret);
   const adminDigest = keyed(deps.adminKey);
   const admin: Credential = {
@@ -121,14 +131,19 @@ export function createApiKeyService(deps: {
       );
     }
   };
-  for (const row of repo.all()) index(row);
+  for (const row of deps.stored) index(row);
+  /** Applies a committed change to the key's row as held now. */
+  const applyCommitted = (id: string, change: Partial<ApiKeyRow>) => {
+    const current = keys.get(id)?.row;
+    if (current !== undefined) index({ ...current, ...change });
+  };
 
   const lookup = (scheme: KeyHashScheme, digest: Buffer) => {
     const entry = secrets[scheme].get(digest.toString('hex'));
     return entry && timingSafeEqual(entry.digest, digest) ? entry.credential : null;
   };
 
-  const verify = (key: string): Credential | null => {
+  const verify = async (key: string): Promise<Credential | null> => {
     const digest = keyed(key);
     if (timingSafeEqual(digest, adminDigest)) return admin;
     const credential = lookup('hmac-sha256', digest);
@@ -139,9 +154,11 @@ export function createApiKeyService(deps: {
     // A legacy current secret, just shown to us: store its keyed digest from now on.
     if (stored && stored.hashScheme === 'sha256' && stored.keyHash === legacyDigest.toString('hex')) {
       const next = storedAs(key, digest);
-      repo.rehash(stored.id, next);
-      index({ ...stored, ...next });
-      return lookup('hmac-sha256', digest);
+      await repo.rehash(stored.id, stored.keyHash, next);
+      // Unless a rotation or a revocation landed meanwhile (the store kept theirs).
+      const current = keys.get(stored.id)?.row;
+      if (current?.keyHash === stored.keyHash) index({ ...current, ...next });
+      return lookup('hmac-sha256', digest) ?? lookup('sha256', legacyDigest);
     }
     return legacy;
   };
@@ -156,18 +173,23 @@ export function createApiKeyService(deps: {
     return key;
   };
 
-  const flushUsage = () => {
+  const flushUsage = async () => {
     const uses: { id: string; lastUsedAt: number }[] = [];
     for (const key of keys.values()) {
       const used = key.usage.lastUsedAt;
-      if (used !== null && used !== key.row.lastUsedAt) {
-        uses.push({ id: key.row.id, lastUsedAt: used });
-        key.row = { ...key.row, lastUsedAt: used };
-      }
+      if (used !== null && used !== key.row.lastUsedAt) uses.push({ id: key.row.id, lastUsedAt: used });
     }
-    if (uses.length > 0) repo.touch(uses);
+    if (uses.length === 0) return;
+    await repo.touch(uses);
+    // Written: not to be written again. Had the write failed, the next flush would retry it.
+    for (const use of uses) {
+      const key = keys.get(use.id);
+      if (key !== undefined) key.row = { ...key.row, lastUsedAt: use.lastUsedAt };
+    }
   };
-  const flusher = setInterval(flushUsage, USAGE_FLUSH_MS);
+  const flusher = setInterval(() => {
+    flushUsage().catch((error: unknown) => deps.onError?.(error));
+  }, USAGE_FLUSH_MS);
   flusher.unref();
 
   /**
@@ -190,10 +212,11 @@ export function createApiKeyService(deps: {
   return {
     recall,
 
-    authenticate(key: string): Principal | null {
+    /** Any key: one remembered answers from memory; another may wait for the store (a legacy digest rewritten). */
+    async authenticate(key: string): Promise<Principal | null> {
       const known = recall(key);
       if (known !== undefined) return known;
-      const credential = verify(key);
+      const credential = await verify(key);
       const at = now();
       if (credential === null || at >= credential.validUntil) return null;
       // Bounded: past the limit, start again rather than track recency on the hot path.
@@ -203,13 +226,14 @@ export function createApiKeyService(deps: {
       return credential.principal;
     },
 
-    create(input: {
+    async create(input: {
       name: string;
       groupIds: string[];
       expiresAt?: number | undefined;
       rateLimitPerSecond?: number | undefined;
-    }): ApiKeyView & { key: string } {
-      const unknown = input.groupIds.filter((groupId) => !deps.groupExists(groupId));
+    }): Promise<ApiKeyView & { key: string }> {
+      const unknown: string[] = [];
+      for (const groupId of input.groupIds) if (!(await deps.groupExists(groupId))) unknown.push(groupId);
       if (unknown.length > 0) {
         throw new AppError(
           'validation_failed',
@@ -241,51 +265,62 @@ export function createApiKeyService(deps: {
         previousHashScheme: null,
         previousValidUntil: null,
       };
-      repo.insert(row);
+      await repo.insert(row);
       index(row);
       return { ...view(keys.get(row.id)!), key };
     },
 
-    list(page: PageRequest): Page<ApiKeyView> {
-      return toPage(repo.page(page), page.limit, (row) => view({ row, usage: existing(row.id).usage }));
+    async list(page: PageRequest): Promise<Page<ApiKeyView>> {
+      return toPage(await repo.page(page), page.limit, (row) =>
+        // A key committed but not yet in memory (created just now) has no unwritten use.
+        view({ row, usage: keys.get(row.id)?.usage ?? { lastUsedAt: row.lastUsedAt } }),
+      );
     },
 
     get: (id: string): ApiKeyView => view(existing(id)),
 
     /** From now on the key is refused; revoking twice changes nothing. */
-    revoke(id: string): void {
-      const { row } = existing(id);
-      if (row.revokedAt !== null) return;
+    async revoke(id: string): Promise<void> {
+      if (existing(id).row.revokedAt !== null) return;
       const revokedAt = now();
-      repo.revoke(id, revokedAt);
-      index({ ...row, revokedAt });
+      await repo.revoke(id, revokedAt);
+      // A concurrent revocation may have landed first: its time stays, as in the store.
+      if (existing(id).row.revokedAt === null) applyCommitted(id, { revokedAt });
     },
 
-    /** A new secret at once; the current one keeps working for `graceSeconds` (wall clock). */
-    rotate(
+    /**
+     * A new secret at once; the current one keeps working for `graceSeconds` (wall clock). The
+     * key is checked as stored, in the transaction that rotates it: a key revoked meanwhile is
+     * not given a new secret.
+     */
+    async rotate(
       id: string,
       graceSeconds: number,
-    ): { id: string; key: string; prefix: string; previousValidUntil: string | null } {
-      const { row } = existing(id);
+    ): Promise<{ id: string; key: string; prefix: string; previousValidUntil: string | null }> {
+      existing(id);
       const at = now();
-      if (row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= at)) {
-        throw new AppError(
-          'api_key_inactive',
-          `API key ${id} is ${row.revokedAt !== null ? 'revoked' : 'expired'}`,
-        );
-      }
       const { key, ...next } = newSecret();
-      const previous =
-        graceSeconds > 0
-          ? {
-              keyHash: row.keyHash,
-              hashScheme: row.hashScheme,
-              validUntil: Math.min(at + graceSeconds * 1000, row.expiresAt ?? NEVER),
-            }
-          : null;
-      repo.rotate(id, next, previous);
-      index({
-        ...row,
+      const previous = await store.transaction(async (tx) => {
+        const row = await tx.apiKeys.lockById(id);
+        if (row === undefined) throw new AppError('not_found', `no API key ${id}`);
+        if (row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= at)) {
+          throw new AppError(
+            'api_key_inactive',
+            `API key ${id} is ${row.revokedAt !== null ? 'revoked' : 'expired'}`,
+          );
+        }
+        const kept =
+          graceSeconds > 0
+            ? {
+                keyHash: row.keyHash,
+                hashScheme: row.hashScheme,
+                validUntil: Math.min(at + graceSeconds * 1000, row.expiresAt ?? NEVER),
+              }
+            : null;
+        await tx.apiKeys.rotate(id, next, kept);
+        return kept;
+      });
+      applyCommitted(id, {
         ...next,
         previousKeyHash: previous?.keyHash ?? null,
         previousHashScheme: previous?.hashScheme ?? null,
@@ -300,9 +335,9 @@ export function createApiKeyService(deps: {
     },
 
     /** Writes the pending last-use times and stops the periodic flush (app close). */
-    stop(): void {
+    async stop(): Promise<void> {
       clearInterval(flusher);
-      flushUsage();
+      await flushUsage();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { newId } from '../domain/ids.js';
-import type { AuditRepo, AuditRow } from '../store/audit-repo.js';
+import type { AuditRow } from '../store/audit-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
+import type { Repositories } from '../store/sqlite-repositories.js';
 
 export interface AuditEntry {
   id: string;
@@ -23,13 +24,14 @@ const view = (row: AuditRow): AuditEntry => ({
 });
 
 /** The audit log: who changed (or tried to change) what, when, on the wall clock. */
-export function createAuditService(deps: { repo: AuditRepo; now: () => number }) {
+export function createAuditService(deps: { repos: Pick<Repositories, 'audit'>; now: () => number }) {
+  const repo = deps.repos.audit;
   return {
-    record(entry: Omit<AuditRow, 'id' | 'at'>): void {
-      deps.repo.insert({ id: newId('aud'), at: deps.now(), ...entry });
+    async record(entry: Omit<AuditRow, 'id' | 'at'>): Promise<void> {
+      await repo.insert({ id: newId('aud'), at: deps.now(), ...entry });
     },
-    list(page: PageRequest & { keyId?: string | undefined }): Page<AuditEntry> {
-      return toPage(deps.repo.page(page), page.limit, view);
+    async list(page: PageRequest & { keyId?: string | undefined }): Promise<Page<AuditEntry>> {
+      return toPage(await repo.page(page), page.limit, view);
     },
   };
 }

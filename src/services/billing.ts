@@ -3,8 +3,9 @@ import type { Clock } from '../domain/clock.js';
 import { AppError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { type ActiveSubscription, type Bill, computeBill } from '../engines/rating/bill.js';
-import type { BillingRepo, SubscriptionRow } from '../store/billing-repo.js';
+import type { SubscriptionRow } from '../store/billing-repo.js';
 import type { RoutingDirectory } from '../store/routing-directory/index.js';
+import type { AppStore, Repositories } from '../store/sqlite-repositories.js';
 import type { GroupService } from './groups.js';
 import type { TariffService } from './tariffs.js';
 import { iso } from './views.js';
@@ -47,17 +48,28 @@ export function subscriptionView(row: SubscriptionRow) {
  * twice gives the same numbers, and a month still running gives its bill to date.
  */
 export function createBillingService(deps: {
-  repo: BillingRepo;
+  store: { repos: Pick<Repositories, 'billing'>; transaction: AppStore['transaction'] };
   groups: Pick<GroupService, 'require'>;
   tariffs: Pick<TariffService, 'ratesAtOrFirst' | 'catalogue'>;
   directory: RoutingDirectory;
   clock: Clock;
-  conferenceUsage?: (groupId: string, fromMs: number, toMs: number) => ConferenceUsage;
+  conferenceUsage?: (
+    groupId: string,
+    fromMs: number,
+    toMs: number,
+  ) => ConferenceUsage | Promise<ConferenceUsage>;
 }) {
-  const { repo, clock } = deps;
+  const { store, clock } = deps;
+  const repo = store.repos.billing;
   const conferenceUsage = deps.conferenceUsage;
 
-  function checkRules(input: SubscriptionInput): void {
+  /** The conference packages of every tariff version: what a conference subscription may name. */
+  async function conferencePackages(): Promise<ReadonlySet<string>> {
+    const { versions } = await deps.tariffs.catalogue();
+    return new Set(versions.flatMap((v) => v.rates.conference.packages.map((p) => p.id)));
+  }
+
+  function checkRules(input: SubscriptionInput, known: ReadonlySet<string>): void {
     const end = input.endDate ?? null;
     if (end !== null && end < input.startDate) {
       throw new AppError('subscription_invalid', 'endDate is before startDate', [
@@ -65,9 +77,6 @@ export function createBillingService(deps: {
       ]);
     }
     if (input.product === 'conference') {
-      const known = new Set(
-        deps.tariffs.catalogue().versions.flatMap((v) => v.rates.conference.packages.map((p) => p.id)),
-      );
       if (!input.packageId || !known.has(input.packageId)) {
         throw new AppError(
           'subscription_invalid',
@@ -82,8 +91,9 @@ export function createBillingService(deps: {
     }
   }
 
-  const requireSubscription = (groupId: string, id: string) => {
-    const row = repo.subscription(id);
+  /** The group's subscription, read in `tx` to decide its change. */
+  const requireSubscription = async (tx: Repositories, groupId: string, id: string) => {
+    const row = await tx.billing.lockSubscription(id);
     if (row === undefined || row.groupId !== groupId) throw notFound('subscription');
     return row;
   };
@@ -104,14 +114,14 @@ export function createBillingService(deps: {
   }
 
   return {
-    listSubscriptions(groupId: string) {
-      deps.groups.require(groupId);
-      return repo.subscriptionsOf(groupId).map(subscriptionView);
+    async listSubscriptions(groupId: string) {
+      await deps.groups.require(groupId);
+      return (await repo.subscriptionsOf(groupId)).map(subscriptionView);
     },
 
-    createSubscription(groupId: string, input: SubscriptionInput) {
-      deps.groups.require(groupId);
-      checkRules(input);
+    async createSubscription(groupId: string, input: SubscriptionInput) {
+      await deps.groups.require(groupId);
+      checkRules(input, await conferencePackages());
       const now = clock.now();
       const row: SubscriptionRow = {
         id: newId('sub'),
@@ -124,45 +134,53 @@ export function createBillingService(deps: {
         createdAt: now,
         updatedAt: now,
       };
-      repo.insertSubscription(row);
+      await repo.insertSubscription(row);
       return subscriptionView(row);
     },
 
-    updateSubscription(groupId: string, id: string, patch: Partial<SubscriptionInput>) {
-      const current = requireSubscription(groupId, id);
-      const next: SubscriptionRow = {
-        ...current,
-        ...(patch.quantity !== undefined && { quantity: patch.quantity }),
-        ...(patch.startDate !== undefined && { startDate: patch.startDate }),
-        ...(patch.endDate !== undefined && { endDate: patch.endDate }),
-        ...(patch.packageId !== undefined && { packageId: patch.packageId }),
-        updatedAt: clock.now(),
-      };
-      checkRules(next);
-      repo.updateSubscription(next);
+    /** The patch applies to the subscription as it is when written: a concurrent change is not undone. */
+    async updateSubscription(groupId: string, id: string, patch: Partial<SubscriptionInput>) {
+      // Read before the transaction, which awaits nothing but its own repositories.
+      const packages = await conferencePackages();
+      const next = await store.transaction(async (tx) => {
+        const current = await requireSubscription(tx, groupId, id);
+        const changed: SubscriptionRow = {
+          ...current,
+          ...(patch.quantity !== undefined && { quantity: patch.quantity }),
+          ...(patch.startDate !== undefined && { startDate: patch.startDate }),
+          ...(patch.endDate !== undefined && { endDate: patch.endDate }),
+          ...(patch.packageId !== undefined && { packageId: patch.packageId }),
+          updatedAt: clock.now(),
+        };
+        checkRules(changed, packages);
+        await tx.billing.updateSubscription(changed);
+        return changed;
+      });
       return subscriptionView(next);
     },
 
-    removeSubscription(groupId: string, id: string) {
-      requireSubscription(groupId, id);
-      repo.deleteSubscription(id);
+    async removeSubscription(groupId: string, id: string) {
+      await store.transaction(async (tx) => {
+        await requireSubscription(tx, groupId, id);
+        await tx.billing.deleteSubscription(id);
+      });
     },
 
     /** The bill of `period` (`YYYY-MM`) in the group's time zone. */
-    bill(groupId: string, period: string): Bill {
-      const group = deps.groups.require(groupId);
+    async bill(groupId: string, period: string): Promise<Bill> {
+      const group = await deps.groups.require(groupId);
       const [year, month] = period.split('-').map(Number) as [number, number];
       const start = DateTime.fromObject({ year, month, day: 1 }, { zone: group.timezone });
       const end = start.plus({ months: 1 });
       const daysInMonth = start.daysInMonth!;
       const fromMs = start.toMillis();
       const toMs = end.toMillis();
-      const rates = deps.tariffs.ratesAtOrFirst(fromMs);
+      const rates = await deps.tariffs.ratesAtOrFirst(fromMs);
       if (rates === null) throw new AppError('no_tariff', `no tariff is in force in ${period}`);
       const first = start.toISODate()!;
       const last = end.minus({ days: 1 }).toISODate()!;
       const subscriptions: ActiveSubscription[] = [];
-      for (const s of repo.subscriptionsOf(groupId)) {
+      for (const s of await repo.subscriptionsOf(groupId)) {
         // ISO dates compare as strings; Math.max/min would turn them into NaN.
         // biome-ignore lint/complexity/useMathMinMax: string comparison of YYYY-MM-DD dates
         const from = s.startDate > first ? s.startDate : first;
@@ -183,9 +201,9 @@ export function createBillingService(deps: {
         daysInMonth,
         rates,
         subscriptions,
-        usage: repo.usage(groupId, fromMs, toMs),
-        conference: conferenceUsage?.(groupId, fromMs, toMs) ?? NO_CONFERENCES,
-        tones: repo.tonesProduced(groupId, fromMs, toMs),
+        usage: await repo.usage(groupId, fromMs, toMs),
+        conference: (await conferenceUsage?.(groupId, fromMs, toMs)) ?? NO_CONFERENCES,
+        tones: await repo.tonesProduced(groupId, fromMs, toMs),
       });
     },
   };

@@ -131,7 +131,7 @@ export async function createServices(deps: {
     ...(deps.onBackgroundError ? { onError: deps.onBackgroundError } : {}),
   });
   const billing = createBillingService({
-    repo: repos.billing,
+    store: deps.store,
     groups,
     tariffs,
     directory,
@@ -147,20 +147,24 @@ export async function createServices(deps: {
     hasActiveCalls: calls.hasActiveCalls,
   });
   const apiKeys = createApiKeyService({
-    repo: repos.apiKeys,
+    store: deps.store,
+    stored: await deps.store.repos.apiKeys.all(),
     now: deps.wallClock,
     adminKey: deps.adminKey,
     hmacSecret: deps.apiKeyHmacSecret,
     defaultRateLimitPerSecond: deps.config.rateLimitPerSecond,
     adminRateLimitPerSecond: deps.config.adminRateLimitPerSecond,
     groupExists: groups.exists,
+    ...(deps.onBackgroundError ? { onError: deps.onBackgroundError } : {}),
   });
-  const audit = createAuditService({ repo: repos.audit, now: deps.wallClock });
+  const audit = createAuditService({ repos: deps.store.repos, now: deps.wallClock });
 
   return {
     clock,
     directory,
-    idempotencyRepo: repos.idempotency,
+    idempotencyRepo: deps.store.repos.idempotency,
+    /** Whether the database answers (readiness). */
+    health: deps.store.repos.health,
     apiKeys,
     audit,
     tariffs,

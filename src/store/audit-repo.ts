@@ -11,7 +11,9 @@ export function createAuditRepo(db: Db) {
     'INSERT INTO audit_log (id, at, key_id, method, path, status, resource) VALUES (@id, @at, @keyId, @method, @path, @status, @resource)',
   );
   return {
-    insert: (row: AuditRow) => insert.run(row),
+    insert: (row: AuditRow): void => {
+      insert.run(row);
+    },
     /** `limit + 1` entries after the cursor, oldest first; `keyId` narrows to one key's requests. */
     page: (page: PageRequest & { keyId?: string | undefined }): AuditRow[] => {
       const where: SQL[] = [];

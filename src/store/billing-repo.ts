@@ -17,10 +17,21 @@ export function createBillingRepo(db: Db) {
         .all(),
     subscription: (id: string): SubscriptionRow | undefined =>
       db.select().from(subscriptions).where(eq(subscriptions.id, id)).get(),
-    insertSubscription: (row: SubscriptionRow) => db.insert(subscriptions).values(row).run(),
-    updateSubscription: (row: SubscriptionRow) =>
-      db.update(subscriptions).set(row).where(eq(subscriptions.id, row.id)).run(),
-    deleteSubscription: (id: string) => db.delete(subscriptions).where(eq(subscriptions.id, id)).run(),
+    /**
+     * The subscription, read to decide its change inside a transaction; on PostgreSQL this takes
+     * the row's lock, on SQLite (one writer) a plain read.
+     */
+    lockSubscription: (id: string): SubscriptionRow | undefined =>
+      db.select().from(subscriptions).where(eq(subscriptions.id, id)).get(),
+    insertSubscription: (row: SubscriptionRow): void => {
+      db.insert(subscriptions).values(row).run();
+    },
+    updateSubscription: (row: SubscriptionRow): void => {
+      db.update(subscriptions).set(row).where(eq(subscriptions.id, row.id)).run();
+    },
+    deleteSubscription: (id: string): void => {
+      db.delete(subscriptions).where(eq(subscriptions.id, id)).run();
+    },
 
     /** Rated usage of calls billed to the group that started in [fromMs, toMs). */
     usage(groupId: string, fromMs: number, toMs: number): UsageByCallType[] {

@@ -7,6 +7,7 @@ import { createCdrRepo } from './cdr-repo.js';
 import { createConferenceRepo } from './conference-repo.js';
 import { createContactRepo } from './contact-repo.js';
 import { createGroupRepo } from './group-repo.js';
+import { createHealthRepo } from './health-repo.js';
 import { createIdempotencyRepo } from './idempotency-repo.js';
 import { createMemberRepo } from './member-repo.js';
 import { createMessageRepo } from './message-repo.js';
@@ -28,6 +29,7 @@ export function createSqliteRepositories(db: Db) {
     conferences: createConferenceRepo(db),
     contacts: createContactRepo(db),
     groups: createGroupRepo(db),
+    health: createHealthRepo(db),
     idempotency: createIdempotencyRepo(db),
     members: createMemberRepo(db),
     messages: createMessageRepo(db),

@@ -78,6 +78,45 @@ describe('subscriptions', () => {
   });
 });
 
+describe('subscriptions changed by requests at once', () => {
+  it('deleting the same subscription at once: one 204, the others 404, and it is gone', async () => {
+    const groupId = await createGroup(t);
+    const id = (await subscribe(groupId, { product: 'vpn', startDate: '2026-11-01' })).json().id;
+    const url = `/v1/groups/${groupId}/subscriptions/${id}`;
+    const statuses = (
+      await Promise.all(Array.from({ length: 5 }, () => t.call({ method: 'DELETE', url })))
+    ).map((res) => res.statusCode);
+    expect(statuses.sort()).toEqual([204, 404, 404, 404, 404]);
+    expect(
+      (await t.call({ method: 'GET', url: `/v1/groups/${groupId}/subscriptions` })).json().items,
+    ).toEqual([]);
+  });
+
+  it('patching different fields at once keeps every change; a patch and a delete at once leave it deleted', async () => {
+    const groupId = await createGroup(t);
+    const id = (await subscribe(groupId, { product: 'switchboard', startDate: '2026-11-01' })).json().id;
+    const url = `/v1/groups/${groupId}/subscriptions/${id}`;
+    const [quantity, end] = await Promise.all([
+      t.call({ method: 'PATCH', url, payload: { quantity: 3 } }),
+      t.call({ method: 'PATCH', url, payload: { endDate: '2026-12-31' } }),
+    ]);
+    expect([quantity.statusCode, end.statusCode]).toEqual([200, 200]);
+    const items = (await t.call({ method: 'GET', url: `/v1/groups/${groupId}/subscriptions` })).json().items;
+    expect(items).toEqual([expect.objectContaining({ id, quantity: 3, endDate: '2026-12-31' })]);
+
+    const [removed, patched] = await Promise.all([
+      t.call({ method: 'DELETE', url }),
+      t.call({ method: 'PATCH', url, payload: { quantity: 4 } }),
+    ]);
+    // Whichever landed first, the answers tell the truth: gone, and no patch after the delete.
+    expect(removed.statusCode).toBe(204);
+    expect([200, 404]).toContain(patched.statusCode);
+    expect(
+      (await t.call({ method: 'GET', url: `/v1/groups/${groupId}/subscriptions` })).json().items,
+    ).toEqual([]);
+  });
+});
+
 describe('GET /v1/groups/{groupId}/bills/{period}', () => {
   it('prorates recurring fees by day, adds tone production, rates usage per call type; total is the sum', async () => {
     const { groupId } = await vpnPair(t);

@@ -89,7 +89,7 @@ describe('listing and reading keys', () => {
     const stored = () =>
       t.app.db.$client.prepare('SELECT last_used_at FROM api_keys WHERE id = ?').pluck().get(created.id);
     expect(stored()).toBeNull();
-    t.app.services.apiKeys.stop();
+    await t.app.services.apiKeys.stop();
     expect(stored()).toBe(WALL_T0 + 5_000);
   });
 });
@@ -154,6 +154,59 @@ describe('rotating', () => {
     expect(rotated.previousValidUntil).toBeNull();
     expect((await readGroup(created.key)).statusCode).toBe(401);
     expect((await readGroup(rotated.key)).statusCode).toBe(200);
+  });
+});
+
+describe('a rotation and a revocation at once', () => {
+  /** Resolves after `n` turns of the event loop. */
+  const ticks = async (n: number) => {
+    for (let i = 0; i < n; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+
+  it('leave the key revoked whichever lands first: neither its old nor a new secret authenticates', async () => {
+    const seen = new Set<number>();
+    for (const [first, delay] of [
+      ['rotate', 0],
+      ['revoke', 0],
+      ['rotate', 1],
+      ['revoke', 1],
+      ['rotate', 2],
+      ['revoke', 2],
+    ] as const) {
+      const created = await createKey();
+      // Remembered by its raw text: the revocation must drop it from there too.
+      expect((await readGroup(created.key)).statusCode).toBe(200);
+      const rotate = () =>
+        t.call({ method: 'POST', url: `/v1/api-keys/${created.id}/rotate`, payload: { graceSeconds: 600 } });
+      const revoke = () => t.call({ method: 'DELETE', url: `/v1/api-keys/${created.id}` });
+      const later = async <T>(send: () => Promise<T>) => {
+        await ticks(delay);
+        return send();
+      };
+      const [rotated, revoked] =
+        first === 'rotate'
+          ? await Promise.all([rotate(), later(revoke)])
+          : await Promise.all([later(rotate), revoke()]);
+      const label = `${first} first, ${delay} ticks apart`;
+      expect(revoked.statusCode, label).toBe(204);
+      seen.add(rotated.statusCode);
+      if (rotated.statusCode === 200) {
+        expect((await readGroup(rotated.json().key)).statusCode, label).toBe(401);
+      } else {
+        expect(rotated.statusCode, label).toBe(409);
+        expect(rotated.json().code).toBe('api_key_inactive');
+      }
+      expect((await readGroup(created.key)).statusCode, label).toBe(401);
+      const view = (await t.call({ method: 'GET', url: `/v1/api-keys/${created.id}` })).json();
+      expect(view.revokedAt, label).toBe(new Date(WALL_T0).toISOString());
+      const stored = t.app.db.$client
+        .prepare('SELECT revoked_at FROM api_keys WHERE id = ?')
+        .pluck()
+        .get(created.id);
+      expect(stored, label).toBe(WALL_T0);
+    }
+    // Both outcomes of the race were met: the rotation landed before the revocation, and after.
+    expect([...seen].sort()).toEqual([200, 409]);
   });
 });
 

@@ -78,6 +78,18 @@ describe('the audit log', () => {
     expect(JSON.stringify(items)).not.toContain(partner.key);
   });
 
+  it('records each of many writes sent at once, once', async () => {
+    const created = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        t.call({ method: 'POST', url: '/v1/groups', payload: { ...HEBEI_ENTERPRISE, name: `集团${i}` } }),
+      ),
+    );
+    expect(created.map((res) => res.statusCode)).toEqual(Array(8).fill(201));
+    const { items } = await auditLog();
+    expect(items.map((entry) => entry.resource).sort()).toEqual(created.map((res) => res.json().id).sort());
+    expect(new Set(items.map((entry) => entry.status))).toEqual(new Set([201]));
+  });
+
   it('pages by ?after= and narrows by ?keyId=', async () => {
     const groupId = await createGroup(t);
     const partner = (

@@ -13,7 +13,7 @@ const PARTNER: Principal = {
 };
 const apiKeys = {
   recall: () => undefined,
-  authenticate: (key: string) => (key === 'admin' ? ADMIN : key === 'partner' ? PARTNER : null),
+  authenticate: async (key: string) => (key === 'admin' ? ADMIN : key === 'partner' ? PARTNER : null),
 };
 
 /** Fastify with the auth plugin, and routes declared both before and after it. */

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createGroup,
   createMember,
@@ -218,5 +218,123 @@ describe('Idempotency-Key on the routing hot path', () => {
   it('refuses an empty key as before', async () => {
     const res = await route({ from: '13800138000', to: '110' }, '');
     expect(res.statusCode).toBe(400);
+  });
+});
+
+describe('concurrent requests with the same Idempotency-Key', () => {
+  const N = 6;
+  /**
+   * How the look-ups answer, in microtask turns: all requests look the key up (and read the
+   * same row) before any goes on, then the k-th goes on after k × spread turns, as a
+   * database's answers come back out of step. At 0 the requests advance in step; spread out,
+   * one request's reservation lands between another's look-up and its next step.
+   */
+  const SPREADS = [0, 1, 2, 3, 5, 8, 13];
+  const turns = async (n: number) => {
+    for (let i = 0; i < n; i++) await null;
+  };
+  /** The answers of requests sent at once whose look-ups all read the key as it was. */
+  const atOnce = async (bodies: object[], idempotencyKey: string, spread: number) => {
+    const repo = t.app.services.idempotencyRepo;
+    const find = repo.find;
+    let looked = 0;
+    let allLooked = () => {};
+    const together = new Promise<void>((resolve) => {
+      allLooked = resolve;
+    });
+    const late = vi.spyOn(repo, 'find').mockImplementation(async (principal, key) => {
+      const row = await find(principal, key);
+      const k = looked++;
+      // A second look-up (after losing the reservation) answers at once.
+      if (k >= bodies.length) return row;
+      if (looked === bodies.length) allLooked();
+      await together;
+      await turns(k * spread);
+      return row;
+    });
+    try {
+      const answers = await Promise.all(bodies.map((body) => post(body, idempotencyKey)));
+      return answers.map((res) => ({
+        status: res.statusCode,
+        replayed: res.headers['idempotent-replayed'] === 'true',
+        code: res.statusCode === 201 ? undefined : (res.json().code as string),
+        body: res.body,
+      }));
+    } finally {
+      late.mockRestore();
+    }
+  };
+  const member = (i: number, j = 0) => ({
+    msisdn: `138001${String(i * 100 + j).padStart(5, '0')}`,
+    name: `成员${i}-${j}`,
+  });
+
+  it('runs the operation once: one creation, the others its replay or 409 idempotency_in_progress', async () => {
+    for (const [i, spread] of SPREADS.entries()) {
+      const body = member(i);
+      const answers = await atOnce(
+        Array.from({ length: N }, () => body),
+        `race-${spread}`,
+        spread,
+      );
+      const ran = answers.filter((a) => a.status === 201 && !a.replayed);
+      expect(ran, `spread ${spread}`).toHaveLength(1);
+      for (const answer of answers) {
+        if (answer === ran[0]) continue;
+        if (answer.status === 201) {
+          expect(answer.replayed).toBe(true);
+          expect(answer.body).toBe(ran[0]!.body);
+        } else {
+          expect(answer).toMatchObject({ status: 409, code: 'idempotency_in_progress', replayed: false });
+        }
+      }
+      // Settled: a retry now replays the one answer.
+      const retry = await post(body, `race-${spread}`);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      expect(retry.body).toBe(ran[0]!.body);
+    }
+    expect(await count()).toBe(SPREADS.length);
+  });
+
+  it('with other bodies at once, one runs and the others are refused, creating one member', async () => {
+    for (const [i, spread] of SPREADS.entries()) {
+      const bodies = Array.from({ length: N }, (_, j) => member(i, j));
+      const answers = await atOnce(bodies, `race-bodies-${spread}`, spread);
+      expect(
+        answers.filter((a) => a.status === 201),
+        `spread ${spread}`,
+      ).toHaveLength(1);
+      for (const answer of answers.filter((a) => a.status !== 201)) {
+        expect(answer.status).toBe(409);
+        expect(['idempotency_in_progress', 'idempotency_key_reused']).toContain(answer.code);
+      }
+    }
+    expect(await count()).toBe(SPREADS.length);
+  });
+
+  it('once a key has expired, concurrent requests with it still run the operation once', async () => {
+    for (const [i] of SPREADS.entries()) {
+      expect((await post(member(i), `expired-${i}`)).statusCode).toBe(201);
+    }
+    // Expired but not yet purged: the purge (every 10 minutes) runs a minute before they expire.
+    t.clock.advanceTo(T0 + 24 * HOUR - 60_000);
+    expect((await post(member(99), 'purge')).statusCode).toBe(201);
+    t.clock.advanceTo(T0 + 24 * HOUR + 1_000);
+    for (const [i, spread] of SPREADS.entries()) {
+      const next = member(i, 1);
+      const answers = await atOnce(
+        Array.from({ length: N }, () => next),
+        `expired-${i}`,
+        spread,
+      );
+      expect(
+        answers.filter((a) => a.status === 201 && !a.replayed),
+        `spread ${spread}`,
+      ).toHaveLength(1);
+      for (const answer of answers.filter((a) => a.status !== 201)) {
+        expect(answer.code).toBe('idempotency_in_progress');
+      }
+    }
+    expect(await count()).toBe(2 * SPREADS.length + 1);
   });
 });

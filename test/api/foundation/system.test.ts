@@ -33,6 +33,21 @@ describe('health', () => {
     expect(res.json()).toEqual({ status: 'ready' });
   });
 
+  it('GET /readyz answers 503 once the database does not answer', async () => {
+    const other = await createTestApp();
+    try {
+      expect((await other.call({ method: 'GET', url: '/readyz', key: null })).statusCode).toBe(200);
+      other.app.db.$client.close();
+      expectProblem(
+        await other.call({ method: 'GET', url: '/readyz', key: null }),
+        503,
+        'service_unavailable',
+      );
+    } finally {
+      await other.close();
+    }
+  });
+
   it('ignores a bad key on public routes', async () => {
     expect((await t.call({ method: 'GET', url: '/healthz', key: 'garbage' })).statusCode).toBe(200);
   });
