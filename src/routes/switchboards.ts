@@ -220,7 +220,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: Switchboard, ...problems(404, 409, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(switchboards.create(request.params.groupId, request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await switchboards.create(request.params.groupId, request.body)),
   );
 
   app.get(
@@ -283,7 +284,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      switchboards.remove(request.params.switchboardId);
+      await switchboards.remove(request.params.switchboardId);
       return reply.code(204).send(null);
     },
   );
@@ -303,7 +304,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { switchboardId, extension } = request.params;
-      const put = switchboards.putExtension(switchboardId, extension, request.body.memberId);
+      const put = await switchboards.putExtension(switchboardId, extension, request.body.memberId);
       return reply.code(put.created ? 201 : 200).send(put.extension);
     },
   );
@@ -321,7 +322,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      switchboards.removeExtension(request.params.switchboardId, request.params.extension);
+      await switchboards.removeExtension(request.params.switchboardId, request.params.extension);
       return reply.code(204).send(null);
     },
   );
@@ -341,7 +342,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { switchboardId, memberId } = request.params;
-      const put = switchboards.putOperator(switchboardId, memberId, request.body.status);
+      const put = await switchboards.putOperator(switchboardId, memberId, request.body.status);
       return reply.code(put.created ? 201 : 200).send(put.operator);
     },
   );
@@ -359,7 +360,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      switchboards.removeOperator(request.params.switchboardId, request.params.memberId);
+      await switchboards.removeOperator(request.params.switchboardId, request.params.memberId);
       return reply.code(204).send(null);
     },
   );

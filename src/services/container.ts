@@ -1,4 +1,3 @@
-import type { Db } from '../../db/index.js';
 import type { Config } from '../config.js';
 import { nameKeys } from '../domain/name-keys.js';
 import type { Clock } from '../sim/clock.js';
@@ -11,7 +10,7 @@ import { createCallService } from './calls.js';
 import { createCdrService } from './cdrs.js';
 import { createConferenceService } from './conferences.js';
 import { createContactService } from './contacts.js';
-import { createGroupService, type GroupService } from './groups.js';
+import { createGroupService } from './groups.js';
 import { createMemberService } from './members.js';
 import { createMessageService } from './messages.js';
 import { createRingbackService } from './ringback.js';
@@ -26,7 +25,6 @@ import { createVpnService } from './vpn.js';
  * SQLite here, once, before the app answers anything.
  */
 export async function createServices(deps: {
-  db: Db;
   /** The store (async repositories, transactions): what converted services use. */
   store: AppStore;
   /** The same repositories, synchronous: what services not yet on the store use (issue 18). */
@@ -41,7 +39,7 @@ export async function createServices(deps: {
   /** Failures of work that runs outside a request (due subscriber answers). */
   onBackgroundError?: (error: unknown) => void;
 }) {
-  const { db, clock, repos } = deps;
+  const { clock, repos } = deps;
   const groupRepo = repos.groups;
   const memberRepo = repos.members;
   const vpnRepo = repos.vpn;
@@ -63,10 +61,10 @@ export async function createServices(deps: {
   });
   const directory = directoryStore.directory;
 
-  const tariffs = createTariffService({ db, clock });
+  const tariffs = await createTariffService({ repos: deps.store.repos, clock });
   const groupRecords = createGroupService({ repo: groupRepo, directory: directoryStore, clock });
-  const ringback = createRingbackService({
-    repo: repos.ringback,
+  const ringback = await createRingbackService({
+    store: deps.store,
     groups: groupRecords,
     directory,
     tariffs,
@@ -74,23 +72,23 @@ export async function createServices(deps: {
   });
   // A group's time zone is part of its compiled ringback: rebuild it after every committed
   // group update, and drop it with the group.
-  const groups: GroupService = {
+  const groups = {
     ...groupRecords,
-    update(id, patch) {
-      const view = groupRecords.update(id, patch);
-      ringback.recompile(id);
+    async update(id: string, patch: Parameters<typeof groupRecords.update>[1]) {
+      const view = await groupRecords.update(id, patch);
+      await ringback.recompile(id);
       return view;
     },
-    remove(id) {
-      groupRecords.remove(id);
-      ringback.recompile(id);
+    async remove(id: string) {
+      await groupRecords.remove(id);
+      await ringback.recompile(id);
     },
   };
   const members = createMemberService({ repo: memberRepo, groups, directory: directoryStore, clock });
   const vpn = createVpnService({ repo: vpnRepo, groups, members, directory: directoryStore, clock });
   const routing = createRoutingService({ directory, tariffs, resolveRingback: ringback.resolver });
-  const messages = createMessageService({ repo: repos.messages, routing, directory, clock });
-  const subscribers = createSimSubscriberService({ repo: repos.simSubscribers, directory, clock });
+  const messages = createMessageService({ repos: deps.store.repos, routing, directory, clock });
+  const subscribers = await createSimSubscriberService({ repos: deps.store.repos, directory, clock });
   const calls = createCallService({
     repo: repos.calls,
     routing,
@@ -131,7 +129,7 @@ export async function createServices(deps: {
     conferenceUsage: conferences.usageOf,
   });
   const switchboards = createSwitchboardService({
-    repo: switchboardRepo,
+    store: deps.store,
     groups,
     directory: directoryStore,
     clock,
