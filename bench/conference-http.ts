@@ -154,7 +154,7 @@ export async function runConferenceHttp(
     );
     const total = options.conferences * options.legs;
     for (let i = 0; i < total; i++)
-      subscribers.put(number(i), { behaviour: 'answer', afterSeconds: 0 }, ADMIN);
+      await subscribers.put(number(i), { behaviour: 'answer', afterSeconds: 0 }, ADMIN);
     const rooms: Array<{ id: string; participantIds: string[] }> = [];
     for (let c = 0; c < options.conferences; c++) {
       const first = c * options.legs;

@@ -135,7 +135,6 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const clock = options.clock ?? (config.clock === 'simulated' ? simulatedClock() : realClock());
   const adminKey = options.adminKey ?? config.adminApiKey ?? randomBytes(24).toString('base64url');
   const services = await createServices({
-    db,
     store,
     repos,
     clock,

@@ -113,7 +113,7 @@ export function callFlow(from: string, to: string): LoadFlow {
   ];
 }
 
-function setUpConferences(app: FastifyInstance, options: LoadProfileOptions): LoadFlow[] {
+async function setUpConferences(app: FastifyInstance, options: LoadProfileOptions): Promise<LoadFlow[]> {
   const { groups, subscribers, conferences } = app.services;
   const groupId = groups.create({
     name: '负载会议集团',
@@ -125,7 +125,7 @@ function setUpConferences(app: FastifyInstance, options: LoadProfileOptions): Lo
   for (let c = 0; c < options.conferences; c++) {
     const first = c * options.legs;
     for (let k = 0; k < options.legs; k++)
-      subscribers.put(legNumber(first + k), { behaviour: 'answer', afterSeconds: 0 }, ADMIN);
+      await subscribers.put(legNumber(first + k), { behaviour: 'answer', afterSeconds: 0 }, ADMIN);
     const conference = conferences.create(
       {
         hostMsisdn: legNumber(first),
@@ -193,7 +193,7 @@ export async function runLoadProfiles(partial: Partial<LoadProfileOptions> = {})
       }),
     );
     const callFlows = pairs.map((p) => callFlow(p.from, p.to));
-    const conferenceFlows = wanted('conference') ? setUpConferences(app, options) : [];
+    const conferenceFlows = wanted('conference') ? await setUpConferences(app, options) : [];
     const appOrigin = await app.listen({ port: 0, host: '127.0.0.1' });
     await check(appOrigin, routeFlows);
     await check(appOrigin, smsFlows);

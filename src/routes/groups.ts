@@ -113,7 +113,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      groups.remove(request.params.groupId);
+      await groups.remove(request.params.groupId);
       return reply.code(204).send(null);
     },
   );

@@ -38,7 +38,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { at, ...rest } = request.body;
-      return reply.code(201).send(messages.send(request.principal, { ...rest, atMs: at }));
+      return reply.code(201).send(await messages.send(request.principal, { ...rest, atMs: at }));
     },
   );
 

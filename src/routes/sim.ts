@@ -50,7 +50,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { created, subscriber } = subscribers.put(request.params.msisdn, request.body, request.principal);
+      const { created, subscriber } = await subscribers.put(
+        request.params.msisdn,
+        request.body,
+        request.principal,
+      );
       return reply.code(created ? 201 : 200).send(subscriber);
     },
   );

@@ -223,7 +223,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: Switchboard, ...problems(404, 409, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(switchboards.create(request.params.groupId, request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await switchboards.create(request.params.groupId, request.body)),
   );
 
   app.get(
@@ -286,7 +287,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      switchboards.remove(request.params.switchboardId);
+      await switchboards.remove(request.params.switchboardId);
       return reply.code(204).send(null);
     },
   );
@@ -306,7 +307,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { switchboardId, extension } = request.params;
-      const put = switchboards.putExtension(switchboardId, extension, request.body.memberId);
+      const put = await switchboards.putExtension(switchboardId, extension, request.body.memberId);
       return reply.code(put.created ? 201 : 200).send(put.extension);
     },
   );
@@ -324,7 +325,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      switchboards.removeExtension(request.params.switchboardId, request.params.extension);
+      await switchboards.removeExtension(request.params.switchboardId, request.params.extension);
       return reply.code(204).send(null);
     },
   );
@@ -345,7 +346,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { switchboardId, memberId } = request.params;
-      const put = switchboards.putOperator(switchboardId, memberId, request.body.status);
+      const put = await switchboards.putOperator(switchboardId, memberId, request.body.status);
       return reply.code(put.created ? 201 : 200).send(put.operator);
     },
   );
@@ -363,7 +364,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      switchboards.removeOperator(request.params.switchboardId, request.params.memberId);
+      await switchboards.removeOperator(request.params.switchboardId, request.params.memberId);
       return reply.code(204).send(null);
     },
   );

@@ -60,7 +60,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      tariffs.put(request.body);
+      await tariffs.put(request.body);
       return { versions: tariffs.versions() };
     },
   );

@@ -163,13 +163,17 @@ export function createConferenceService(deps: {
         return;
       }
       case 'sms':
-        deps.messages.notify({
-          from: accessNumber,
-          to: effect.to,
-          text: effect.text,
-          atMs,
-          groupId: conference.groupId,
-        });
+        // The message service writes through the async store (this service does not yet): a
+        // failure is reported as any effect's is, and does not undo the room's change.
+        deps.messages
+          .notify({
+            from: accessNumber,
+            to: effect.to,
+            text: effect.text,
+            atMs,
+            groupId: conference.groupId,
+          })
+          .catch(report);
         return;
       case 'announce':
         deps.calls.note(

@@ -12,7 +12,7 @@ import { createCdrService } from './cdrs.js';
 import { createConferencePort } from './conference-port.js';
 import { createConferenceService } from './conferences.js';
 import { createContactService } from './contacts.js';
-import { createGroupService, type GroupService } from './groups.js';
+import { createGroupService } from './groups.js';
 import { createMemberService } from './members.js';
 import { createMessageService } from './messages.js';
 import { createRingbackService } from './ringback.js';
@@ -29,7 +29,6 @@ import { createVpnService } from './vpn.js';
  * dependency is passed at construction, calls ↔ conferences through the port both are given.
  */
 export async function createServices(deps: {
-  db: Db;
   /** The store (async repositories, transactions): what converted services use. */
   store: AppStore;
   /** The same repositories, synchronous: what services not yet on the store use (issue 18). */
@@ -44,7 +43,7 @@ export async function createServices(deps: {
   /** Failures of work that runs outside a request (due subscriber answers). */
   onBackgroundError?: (error: unknown) => void;
 }) {
-  const { db, clock, repos } = deps;
+  const { clock, repos } = deps;
   const groupRepo = repos.groups;
   const memberRepo = repos.members;
   const vpnRepo = repos.vpn;
@@ -66,10 +65,10 @@ export async function createServices(deps: {
   });
   const directory = writer.directory;
 
-  const tariffs = createTariffService({ db, clock });
+  const tariffs = await createTariffService({ repos: deps.store.repos, clock });
   const groupRecords = createGroupService({ repo: groupRepo, directory, writer, clock });
-  const ringback = createRingbackService({
-    repo: repos.ringback,
+  const ringback = await createRingbackService({
+    store: deps.store,
     groups: groupRecords,
     directory,
     writer,
@@ -78,23 +77,23 @@ export async function createServices(deps: {
   });
   // A group's time zone is part of its compiled ringback: rebuild it after every committed
   // group update, and drop it with the group.
-  const groups: GroupService = {
+  const groups = {
     ...groupRecords,
-    update(id, patch) {
-      const view = groupRecords.update(id, patch);
-      ringback.recompile(id);
+    async update(id: string, patch: Parameters<typeof groupRecords.update>[1]) {
+      const view = await groupRecords.update(id, patch);
+      await ringback.recompile(id);
       return view;
     },
-    remove(id) {
-      groupRecords.remove(id);
-      ringback.recompile(id);
+    async remove(id: string) {
+      await groupRecords.remove(id);
+      await ringback.recompile(id);
     },
   };
   const members = createMemberService({ repo: memberRepo, groups, directory, writer, clock });
   const vpn = createVpnService({ repo: vpnRepo, groups, members, directory, writer, clock });
   const routing = createRoutingService({ directory, tariffs, resolveRingback: ringback.resolver });
-  const messages = createMessageService({ repo: repos.messages, routing, directory, clock });
-  const subscribers = createSimSubscriberService({ repo: repos.simSubscribers, directory, clock });
+  const messages = createMessageService({ repos: deps.store.repos, routing, directory, clock });
+  const subscribers = await createSimSubscriberService({ repos: deps.store.repos, directory, clock });
   // Calls and conferences each need the other: the port is created first and given to both.
   const conferencePort = createConferencePort();
   const calls = createCallService({
@@ -139,7 +138,7 @@ export async function createServices(deps: {
     conferenceUsage: conferences.usageOf,
   });
   const switchboards = createSwitchboardService({
-    repo: switchboardRepo,
+    store: deps.store,
     groups,
     directory,
     writer,

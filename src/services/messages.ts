@@ -1,10 +1,10 @@
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-
-import type { MessageFilter, MessageRepo, MessageRow, RecipientRow } from '../store/message-repo.js';
+import type { MessageFilter, MessageRow, RecipientRow } from '../store/message-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
 import type { RoutingDirectory } from '../store/routing-directory/index.js';
+import type { Repositories } from '../store/sqlite-repositories.js';
 import type { Principal } from './api-keys.js';
 import { hides, type Reader } from './redaction.js';
 import type { RoutingService } from './routing.js';
@@ -23,20 +23,21 @@ export interface SendInput {
  * code (every member but the sender) and a long number all reach who a call would.
  */
 export function createMessageService(deps: {
-  repo: MessageRepo;
+  repos: Pick<Repositories, 'messages'>;
   routing: Pick<RoutingService, 'decide' | 'answerFor'>;
   directory: RoutingDirectory;
   clock: Clock;
 }) {
-  const { repo, directory } = deps;
+  const { directory } = deps;
+  const repo = deps.repos.messages;
 
   /**
-   * The view maker of `rows` for `reader`, with their recipients (read in one query unless
-   * given): another tenant's recipient shows its number only (see redaction.ts).
+   * The view maker of messages for `reader`, given their recipients: another tenant's recipient
+   * shows its number only (see redaction.ts).
    */
-  const views = (reader: Reader, rows: MessageRow[], given?: RecipientRow[]) => {
+  const views = (reader: Reader, recipientRows: RecipientRow[]) => {
     const recipients = new Map<string, Array<{ msisdn: string; memberId?: string }>>();
-    for (const r of given ?? repo.recipientsOf(rows.map((row) => row.id))) {
+    for (const r of recipientRows) {
       const list = recipients.get(r.messageId) ?? [];
       list.push(
         r.memberId && !hides(reader, r.groupId)
@@ -57,13 +58,13 @@ export function createMessageService(deps: {
     });
   };
 
-  const store = (reader: Reader, row: MessageRow, recipients: RecipientRow[]) => {
-    repo.insert(row, recipients);
-    return views(reader, [row], recipients)(row);
+  const store = async (reader: Reader, row: MessageRow, recipients: RecipientRow[]) => {
+    await repo.insert(row, recipients);
+    return views(reader, recipients)(row);
   };
 
   return {
-    send(principal: Principal, input: SendInput) {
+    async send(principal: Principal, input: SendInput) {
       const atMs = input.atMs ?? deps.clock.now();
       const decision = deps.routing.decide({ from: input.from, to: input.to, service: 'sms', atMs });
       // The refusal's detail is the explanation as this key may read it.
@@ -102,10 +103,16 @@ export function createMessageService(deps: {
     },
 
     /** A platform notice (e.g. a conference's access number and PIN) to one number. */
-    notify(input: { from: string; to: string; text: string; atMs: number; groupId: string | null }): void {
+    async notify(input: {
+      from: string;
+      to: string;
+      text: string;
+      atMs: number;
+      groupId: string | null;
+    }): Promise<void> {
       const id = newId('msg');
       const member = directory.membersByMsisdn.get(input.to);
-      repo.insert(
+      await repo.insert(
         {
           id,
           fromNumber: input.from,
@@ -120,13 +127,15 @@ export function createMessageService(deps: {
       );
     },
 
-    list(
+    async list(
       filter: MessageFilter,
       page: PageRequest,
       reader: Reader,
-    ): Page<ReturnType<ReturnType<typeof views>>> {
-      const rows = repo.list(filter, page);
-      return toPage(rows, page.limit, views(reader, rows.slice(0, page.limit)));
+    ): Promise<Page<ReturnType<ReturnType<typeof views>>>> {
+      const rows = await repo.list(filter, page);
+      const shown = rows.slice(0, page.limit);
+      const recipients = await repo.recipientsOf(shown.map((row) => row.id));
+      return toPage(rows, page.limit, views(reader, recipients));
     },
   };
 }

@@ -17,8 +17,10 @@ import {
   validateRingbackPolicy,
 } from '../engines/ringback/index.js';
 import type { RouteRequest } from '../engines/vpn/index.js';
-import type { RingbackPolicyRow, RingbackRepo, RingbackToneRow } from '../store/ringback-repo.js';
+import type { RingbackPolicyRow, RingbackToneRow } from '../store/ringback-repo.js';
 import type { DirectoryWriter, MemberEntry, RoutingDirectory } from '../store/routing-directory/index.js';
+import { createSerialLock } from '../store/serial-lock.js';
+import type { AppStore, Repositories } from '../store/sqlite-repositories.js';
 import type { GroupService } from './groups.js';
 import type { RingbackResolver } from './routing.js';
 import type { TariffService } from './tariffs.js';
@@ -123,14 +125,27 @@ function assertValidPolicy(input: PolicyInput, knownToneIds: ReadonlySet<string>
   );
 }
 
+type RingbackStore = { repos: Pick<Repositories, 'ringback'>; transaction: AppStore['transaction'] };
+type RingbackRepos = Pick<Repositories, 'ringback'>;
+
+/** What a change of a group's ringback writes, and what its compiled form is built from. */
+interface RingbackChange<T> {
+  /** The group's policies after the change; absent: as stored. */
+  policies?: RingbackPolicyRow[];
+  /** The group's calendar after the change; absent: as stored. */
+  calendar?: GroupCalendar;
+  write: () => Promise<unknown>;
+  result: T;
+}
+
 /**
- * Group ringback (集团彩铃): tones, policies and group calendars in SQLite, and each group's
+ * Group ringback (集团彩铃): tones, policies and group calendars in the store, and each group's
  * compiled policies in memory. A change is compiled before it is written, so a policy the
  * engine would refuse never reaches the store, and the compiled form is swapped in only after
  * the write commits. `resolver` answers the routing hot path from memory alone.
  */
-export function createRingbackService(deps: {
-  repo: RingbackRepo;
+export async function createRingbackService(deps: {
+  store: RingbackStore;
   groups: Pick<GroupService, 'require'>;
   /** Group time zones and members (callees) come from the directory. */
   directory: RoutingDirectory;
@@ -139,13 +154,20 @@ export function createRingbackService(deps: {
   tariffs: Pick<TariffService, 'ratesAt'>;
   clock: Clock;
 }) {
-  const { repo, directory, writer, clock } = deps;
+  const { directory, writer, clock } = deps;
+  const repo = deps.store.repos.ringback;
   /** Compiled policies of every group that has at least one (the resolve endpoint explains them). */
   const compiled = new Map<string, CompiledGroupRingback>();
+  /**
+   * Changes on this node swap their compiled forms in one at a time, in the order they
+   * committed: without it, of two changes of one group, the one committed first could be swapped
+   * in last, and calls would hear a ringback the store no longer has.
+   */
+  const changes = createSerialLock();
 
   const timezoneOf = (groupId: string) => directory.groups.get(groupId)?.timezone ?? DEFAULT_TIMEZONE;
-  const calendarOf = (groupId: string): GroupCalendar => {
-    const row = repo.calendar(groupId);
+  const calendarOf = async (repos: RingbackRepos, groupId: string): Promise<GroupCalendar> => {
+    const row = await repos.ringback.calendar(groupId);
     return row ? { holidays: row.holidays, workdays: row.workdays } : nationalCalendar();
   };
 
@@ -173,25 +195,35 @@ export function createRingbackService(deps: {
     writer.setGroupRingback(groupId, policies.some((policy) => policy.enabled) ? next : null);
   };
 
-  /** Compiles the change, runs the write, then (the write committed) swaps the compiled form in. */
-  const commit = (
+  /**
+   * Runs a change in one transaction: the group's policies read as stored (locked on
+   * PostgreSQL), the change planned on them, compiled, written; then, committed, swapped in.
+   */
+  const commit = <T>(
     groupId: string,
-    change: { policies?: RingbackPolicyRow[]; calendar?: GroupCalendar },
-    write: () => void,
-  ) => {
-    const policies = change.policies ?? repo.policiesOf(groupId);
-    const next = compile(groupId, policies, change.calendar ?? calendarOf(groupId));
-    write();
-    install(groupId, policies, next);
-  };
+    plan: (tx: RingbackRepos, stored: RingbackPolicyRow[]) => Promise<RingbackChange<T>>,
+  ): Promise<T> =>
+    changes.run(async () => {
+      const done = await deps.store.transaction(async (tx) => {
+        const stored = await tx.ringback.lockPoliciesOf(groupId);
+        const change = await plan(tx, stored);
+        const policies = change.policies ?? stored;
+        const next = compile(groupId, policies, change.calendar ?? (await calendarOf(tx, groupId)));
+        await change.write();
+        return { policies, next, result: change.result };
+      });
+      install(groupId, done.policies, done.next);
+      return done.result;
+    });
 
-  const requirePolicy = (groupId: string, policyId: string): RingbackPolicyRow => {
-    const row = repo.policy(policyId);
-    if (!row || row.groupId !== groupId) throw notFound('ringback policy');
+  const policyIn = (stored: RingbackPolicyRow[], policyId: string): RingbackPolicyRow => {
+    const row = stored.find((policy) => policy.id === policyId);
+    if (!row) throw notFound('ringback policy');
     return row;
   };
 
-  const toneIdsOf = (groupId: string) => new Set(repo.tonesOf(groupId).map((tone) => tone.id));
+  const toneIdsOf = async (repos: RingbackRepos, groupId: string) =>
+    new Set((await repos.ringback.tonesOf(groupId)).map((tone) => tone.id));
 
   const inputOf = (row: RingbackPolicyRow): PolicyInput => ({
     name: row.name,
@@ -203,25 +235,26 @@ export function createRingbackService(deps: {
     enabled: row.enabled,
   });
 
-  /** Rebuilds one group's compiled policies from SQLite (none when the group is gone). */
-  const recompile = (groupId: string): void => {
-    if (!directory.groups.has(groupId)) {
-      compiled.delete(groupId);
-      return;
-    }
-    const policies = repo.policiesOf(groupId);
-    install(groupId, policies, compile(groupId, policies, calendarOf(groupId)));
-  };
+  /** Rebuilds one group's compiled policies from the store (none when the group is gone). */
+  const recompile = (groupId: string): Promise<void> =>
+    changes.run(async () => {
+      if (!directory.groups.has(groupId)) {
+        compiled.delete(groupId);
+        return;
+      }
+      const policies = await repo.policiesOf(groupId);
+      install(groupId, policies, compile(groupId, policies, await calendarOf(deps.store.repos, groupId)));
+    });
 
-  // Start: every group with policies, from SQLite.
+  // Start: every group with policies, from the store.
   {
     const byGroup = new Map<string, RingbackPolicyRow[]>();
-    for (const row of repo.allPolicies()) {
+    for (const row of await repo.allPolicies()) {
       const list = byGroup.get(row.groupId);
       if (list) list.push(row);
       else byGroup.set(row.groupId, [row]);
     }
-    const calendars = new Map(repo.allCalendars().map((row) => [row.groupId, row]));
+    const calendars = new Map((await repo.allCalendars()).map((row) => [row.groupId, row]));
     for (const [groupId, policies] of byGroup) {
       const row = calendars.get(groupId);
       const calendar = row ? { holidays: row.holidays, workdays: row.workdays } : nationalCalendar();
@@ -242,13 +275,13 @@ export function createRingbackService(deps: {
       return ringback === null ? null : resolveRingback(ringback, callee, request.atMs);
     }) satisfies RingbackResolver,
 
-    listTones(groupId: string) {
-      deps.groups.require(groupId);
-      return repo.tonesOf(groupId).map(toneView);
+    async listTones(groupId: string) {
+      await deps.groups.require(groupId);
+      return (await repo.tonesOf(groupId)).map(toneView);
     },
 
-    createTone(groupId: string, input: ToneInput) {
-      deps.groups.require(groupId);
+    async createTone(groupId: string, input: ToneInput) {
+      await deps.groups.require(groupId);
       const now = clock.now();
       const row: RingbackToneRow = {
         id: newId('tone'),
@@ -259,36 +292,46 @@ export function createRingbackService(deps: {
         createdAt: now,
       };
       // A new tone changes no policy: nothing to recompile.
-      repo.insertTone(row);
+      await repo.insertTone(row);
       return toneView(row);
     },
 
-    listPolicies(groupId: string) {
-      deps.groups.require(groupId);
-      return repo.policiesOf(groupId).map(policyView);
+    async listPolicies(groupId: string) {
+      await deps.groups.require(groupId);
+      return (await repo.policiesOf(groupId)).map(policyView);
     },
 
-    getPolicy: (groupId: string, policyId: string) => policyView(requirePolicy(groupId, policyId)),
+    async getPolicy(groupId: string, policyId: string) {
+      const row = await repo.policy(policyId);
+      if (!row || row.groupId !== groupId) throw notFound('ringback policy');
+      return policyView(row);
+    },
 
-    createPolicy(groupId: string, input: PolicyInput) {
-      deps.groups.require(groupId);
-      assertValidPolicy(input, toneIdsOf(groupId));
+    async createPolicy(groupId: string, input: PolicyInput) {
+      await deps.groups.require(groupId);
       const now = clock.now();
-      const row: RingbackPolicyRow = {
-        id: newId('rbp'),
-        groupId,
-        seq: repo.nextSeq(groupId),
-        name: input.name,
-        appliesTo: input.appliesTo,
-        schedule: input.schedule ?? null,
-        toneIds: input.toneIds,
-        playback: input.playback,
-        priority: input.priority ?? 0,
-        enabled: input.enabled ?? true,
-        createdAt: now,
-        updatedAt: now,
-      };
-      commit(groupId, { policies: [...repo.policiesOf(groupId), row] }, () => repo.insertPolicy(row));
+      const row = await commit(groupId, async (tx, stored) => {
+        assertValidPolicy(input, await toneIdsOf(tx, groupId));
+        const created: RingbackPolicyRow = {
+          id: newId('rbp'),
+          groupId,
+          seq: await tx.ringback.nextSeq(groupId),
+          name: input.name,
+          appliesTo: input.appliesTo,
+          schedule: input.schedule ?? null,
+          toneIds: input.toneIds,
+          playback: input.playback,
+          priority: input.priority ?? 0,
+          enabled: input.enabled ?? true,
+          createdAt: now,
+          updatedAt: now,
+        };
+        return {
+          policies: [...stored, created],
+          write: () => tx.ringback.insertPolicy(created),
+          result: created,
+        };
+      });
       return policyView(row);
     },
 
@@ -296,47 +339,62 @@ export function createRingbackService(deps: {
      * Merges the given fields onto the stored policy, then validates the whole. `appliesTo` and
      * `schedule` are replaced whole (not merged field by field); `schedule: null` removes it.
      */
-    updatePolicy(groupId: string, policyId: string, patch: Partial<PolicyInput>) {
-      const current = requirePolicy(groupId, policyId);
-      const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-      const merged: PolicyInput = { ...inputOf(current), ...defined };
-      assertValidPolicy(merged, toneIdsOf(groupId));
-      const row: RingbackPolicyRow = {
-        ...current,
-        name: merged.name,
-        appliesTo: merged.appliesTo,
-        schedule: merged.schedule ?? null,
-        toneIds: merged.toneIds,
-        playback: merged.playback,
-        priority: merged.priority ?? 0,
-        enabled: merged.enabled ?? true,
-        updatedAt: clock.now(),
-      };
-      const policies = repo.policiesOf(groupId).map((p) => (p.id === policyId ? row : p));
-      commit(groupId, { policies }, () => repo.updatePolicy(row));
+    async updatePolicy(groupId: string, policyId: string, patch: Partial<PolicyInput>) {
+      const updatedAt = clock.now();
+      const row = await commit(groupId, async (tx, stored) => {
+        const current = policyIn(stored, policyId);
+        const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+        const merged: PolicyInput = { ...inputOf(current), ...defined };
+        assertValidPolicy(merged, await toneIdsOf(tx, groupId));
+        const updated: RingbackPolicyRow = {
+          ...current,
+          name: merged.name,
+          appliesTo: merged.appliesTo,
+          schedule: merged.schedule ?? null,
+          toneIds: merged.toneIds,
+          playback: merged.playback,
+          priority: merged.priority ?? 0,
+          enabled: merged.enabled ?? true,
+          updatedAt,
+        };
+        return {
+          policies: stored.map((p) => (p.id === policyId ? updated : p)),
+          write: () => tx.ringback.updatePolicy(updated),
+          result: updated,
+        };
+      });
       return policyView(row);
     },
 
-    deletePolicy(groupId: string, policyId: string) {
-      requirePolicy(groupId, policyId);
-      const policies = repo.policiesOf(groupId).filter((p) => p.id !== policyId);
-      commit(groupId, { policies }, () => repo.deletePolicy(policyId));
+    async deletePolicy(groupId: string, policyId: string): Promise<void> {
+      await commit(groupId, async (tx, stored) => {
+        policyIn(stored, policyId);
+        return {
+          policies: stored.filter((p) => p.id !== policyId),
+          write: () => tx.ringback.deletePolicy(policyId),
+          result: undefined,
+        };
+      });
     },
 
-    getCalendar(groupId: string) {
-      deps.groups.require(groupId);
-      const { holidays, workdays } = calendarOf(groupId);
+    async getCalendar(groupId: string) {
+      await deps.groups.require(groupId);
+      const { holidays, workdays } = await calendarOf(deps.store.repos, groupId);
       return { groupId, holidays: [...holidays], workdays: [...workdays] };
     },
 
     /** Replaces the group's calendar; dates are kept sorted and unique. */
-    putCalendar(groupId: string, input: CalendarInput) {
-      deps.groups.require(groupId);
+    async putCalendar(groupId: string, input: CalendarInput) {
+      await deps.groups.require(groupId);
       const calendar = {
         holidays: [...new Set(input.holidays)].sort(),
         workdays: [...new Set(input.workdays)].sort(),
       };
-      commit(groupId, { calendar }, () => repo.upsertCalendar({ groupId, ...calendar }));
+      await commit(groupId, async (tx) => ({
+        calendar,
+        write: () => tx.ringback.upsertCalendar({ groupId, ...calendar }),
+        result: undefined,
+      }));
       return { groupId, ...calendar };
     },
 
@@ -344,11 +402,12 @@ export function createRingbackService(deps: {
      * What a caller of `calleeMsisdn` (E.164) hears at `atMs`, with the reasons. The callee must
      * be a member of the group (else 404); the decision is the routing path's own.
      */
-    resolve(groupId: string, calleeMsisdn: string, atMs: number) {
-      deps.groups.require(groupId);
+    async resolve(groupId: string, calleeMsisdn: string, atMs: number) {
+      await deps.groups.require(groupId);
       const callee = directory.membersByMsisdn.get(calleeMsisdn);
       if (!callee || callee.groupId !== groupId) throw notFound('member with this MSISDN in the group');
-      const group = compiled.get(groupId) ?? compile(groupId, [], calendarOf(groupId));
+      const group =
+        compiled.get(groupId) ?? compile(groupId, [], await calendarOf(deps.store.repos, groupId));
       const decision = resolveRingback(group, callee, atMs);
       const { explanation } = explainRingback(group, callee, atMs);
       return {
@@ -361,4 +420,4 @@ export function createRingbackService(deps: {
   };
 }
 
-export type RingbackService = ReturnType<typeof createRingbackService>;
+export type RingbackService = Awaited<ReturnType<typeof createRingbackService>>;

@@ -3,6 +3,7 @@ import { notFound } from '../domain/errors.js';
 import type { AlertResponse } from '../engines/calls/types.js';
 import type { RoutingDirectory } from '../store/routing-directory/index.js';
 import type { SimSubscriberRepo } from '../store/sim-subscriber-repo.js';
+import type { Repositories } from '../store/sqlite-repositories.js';
 import type { Principal } from './api-keys.js';
 
 export type SubscriberBehaviourName = 'manual' | AlertResponse;
@@ -18,18 +19,19 @@ const MANUAL: SubscriberBehaviour = Object.freeze({ behaviour: 'manual', afterSe
 /**
  * Simulated subscribers (PUT /v1/sim/subscribers/{msisdn}): how an alerted phone answers by
  * itself, for scripted flows and fault injection. Held in memory (the calls service asks on
- * every alert) and persisted, so behaviours survive a restart.
+ * every alert, which must not wait for the store) and persisted, so behaviours survive a restart.
  *
  * Scope: a partner sets behaviours for its groups' members and for numbers outside every group
  * (off-net phones in its test flows); another group's member is a 404.
  */
-export function createSimSubscriberService(deps: {
-  repo: SimSubscriberRepo;
+export async function createSimSubscriberService(deps: {
+  repos: Pick<Repositories, 'simSubscribers'>;
   directory: RoutingDirectory;
   clock: Clock;
 }) {
+  const repo = deps.repos.simSubscribers;
   const behaviours = new Map<string, SubscriberBehaviour>();
-  for (const row of deps.repo.all()) {
+  for (const row of await repo.all()) {
     behaviours.set(row.msisdn, { behaviour: row.behaviour, afterSeconds: row.afterSeconds });
   }
 
@@ -47,14 +49,14 @@ export function createSimSubscriberService(deps: {
       return view(msisdn, behaviours.get(msisdn) ?? MANUAL);
     },
 
-    put(msisdn: string, input: SubscriberBehaviour, principal: Principal) {
+    async put(msisdn: string, input: SubscriberBehaviour, principal: Principal) {
       assertVisible(msisdn, principal);
-      const created = !behaviours.has(msisdn);
-      deps.repo.put({ msisdn, ...input, updatedAt: deps.clock.now() });
+      const created = await repo.put({ msisdn, ...input, updatedAt: deps.clock.now() });
+      // Committed: alerts from now on act by it.
       behaviours.set(msisdn, { ...input });
       return { created, subscriber: view(msisdn, input) };
     },
   };
 }
 
-export type SimSubscriberService = ReturnType<typeof createSimSubscriberService>;
+export type SimSubscriberService = Awaited<ReturnType<typeof createSimSubscriberService>>;

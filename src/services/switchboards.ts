@@ -1,5 +1,5 @@
 import type { Clock } from '../domain/clock.js';
-import { AppError, notFound } from '../domain/errors.js';
+import { AppError, type FieldIssue, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { nameKeys } from '../domain/name-keys.js';
 import { toE164 } from '../domain/phone.js';
@@ -21,14 +21,15 @@ import {
   type SwitchboardRules,
   validateSwitchboard,
 } from '../engines/switchboard/validate.js';
-
+import { isUniqueViolation } from '../store/constraint-errors.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
 import type {
   DirectoryWriter,
   RoutingDirectory,
   SwitchboardEntry,
 } from '../store/routing-directory/index.js';
-import { isUniqueViolation, type SwitchboardRepo, type SwitchboardRow } from '../store/switchboard-repo.js';
+import type { AppStore, Repositories } from '../store/sqlite-repositories.js';
+import type { SwitchboardRow } from '../store/switchboard-repo.js';
 import type { GroupService } from './groups.js';
 import { iso } from './views.js';
 
@@ -65,12 +66,12 @@ const byExtension = (a: string, b: string) => a.length - b.length || (a < b ? -1
 
 /**
  * The hosted switchboard (移动总机): configuration, extensions (分机) and the operator desk
- * (人工话务台) in SQLite, each change written through to the in-memory directory that routing and
- * calls read. Also the operator's phonebook search (通讯录), from an index kept per switchboard
+ * (人工话务台) in the store, each change written through to the in-memory directory that routing
+ * and calls read once the store has committed it. Also the operator's phonebook search (通讯录), from an index kept per switchboard
  * and rebuilt only when the group's members or the switchboard's extensions have changed.
  */
 export function createSwitchboardService(deps: {
-  repo: SwitchboardRepo;
+  store: { repos: Pick<Repositories, 'switchboards'>; transaction: AppStore['transaction'] };
   groups: Pick<GroupService, 'require'>;
   directory: RoutingDirectory;
   /**
@@ -93,7 +94,8 @@ export function createSwitchboardService(deps: {
   /** Whether calls are in progress at the switchboard (a DELETE is then a 409); default none. */
   hasActiveCalls?: (switchboardId: string) => boolean;
 }) {
-  const { repo, clock } = deps;
+  const { clock } = deps;
+  const repo = deps.store.repos.switchboards;
   const { writer } = deps;
   const dir = deps.directory;
   const hasActiveCalls = deps.hasActiveCalls ?? (() => false);
@@ -104,8 +106,8 @@ export function createSwitchboardService(deps: {
     return entry;
   };
 
-  const requireRow = (id: string): SwitchboardRow => {
-    const row = repo.byId(id);
+  const requireRow = async (id: string): Promise<SwitchboardRow> => {
+    const row = await repo.byId(id);
     if (row === undefined) throw notFound('switchboard');
     return row;
   };
@@ -140,7 +142,7 @@ export function createSwitchboardService(deps: {
 
   const pilotTaken = (pilot: string, what: string) =>
     new AppError('pilot_number_taken', `${pilot} is already ${what}`, [
-      { path: 'pilotNumber', message: `already ${what}` },
+      { path: 'body.pilotNumber', message: `already ${what}` },
     ]);
 
   /**
@@ -163,21 +165,34 @@ export function createSwitchboardService(deps: {
   const assertValid = (groupId: string, rules: SwitchboardRules) => {
     const issues = validateSwitchboard(rules, { isGroupMember: isMemberOf(groupId) });
     if (issues.length === 0) return;
+    const errors: FieldIssue[] = issues.map((issue) => ({
+      path: `body.${issue.path}`,
+      message: issue.message,
+    }));
+    const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
     const code = issues.every((issue: SwitchboardIssue) => issue.code === 'member_outside_group')
       ? 'member_outside_group'
       : 'switchboard_invalid';
-    throw AppError.listing(code, 'the switchboard cannot be configured so', issues);
+    throw new AppError(code, `the switchboard cannot be configured so: ${detail}`, errors);
   };
 
-  /** Writes through SQLite's unique pilot index too: a race the directory missed is still a 409. */
-  const write = (row: SwitchboardRow, change: () => void) => {
+  /**
+   * The directory's check comes first and gives the precise answer, but another request can pass
+   * it while this one awaits its write: the store's unique pilot index then refuses the second,
+   * and that is the same 409. The directory follows only what was committed.
+   */
+  const write = async (claimedPilot: string | undefined, change: () => Promise<SwitchboardRow>) => {
+    let row: SwitchboardRow;
     try {
-      change();
+      row = await change();
     } catch (error) {
-      if (isUniqueViolation(error)) throw pilotTaken(row.pilotNumber, 'the pilot number of a switchboard');
+      if (claimedPilot !== undefined && isUniqueViolation(error)) {
+        throw pilotTaken(claimedPilot, 'the pilot number of a switchboard');
+      }
       throw error;
     }
     writer.putSwitchboard(row);
+    return row;
   };
 
   const requireGroupMember = (entry: SwitchboardEntry, memberId: string, path: string) => {
@@ -234,15 +249,15 @@ export function createSwitchboardService(deps: {
     /** The group that owns the switchboard (for the partner scope check); undefined when none. */
     groupOf: (id: string): string | undefined => dir.switchboardsById.get(id)?.groupId,
 
-    get: (id: string) => view(requireRow(id)),
+    get: async (id: string) => view(await requireRow(id)),
 
-    list(groupId: string, page: PageRequest): Page<ReturnType<typeof view>> {
-      deps.groups.require(groupId);
-      return toPage(repo.list(groupId, page), page.limit, view);
+    async list(groupId: string, page: PageRequest): Promise<Page<ReturnType<typeof view>>> {
+      await deps.groups.require(groupId);
+      return toPage(await repo.list(groupId, page), page.limit, view);
     },
 
-    create(groupId: string, input: SwitchboardInput) {
-      deps.groups.require(groupId);
+    async create(groupId: string, input: SwitchboardInput) {
+      await deps.groups.require(groupId);
       const businessHours = hoursOf(input.businessHours);
       assertValid(groupId, { businessHours, menu: input.menu });
       assertPilotFree(input.pilotNumber);
@@ -260,68 +275,81 @@ export function createSwitchboardService(deps: {
         createdAt: now,
         updatedAt: now,
       };
-      write(row, () => repo.insert(row));
+      await write(row.pilotNumber, async () => {
+        await repo.insert(row);
+        return row;
+      });
       return view(row);
     },
 
-    update(id: string, patch: SwitchboardPatch) {
-      const current = requireRow(id);
-      const row: SwitchboardRow = { ...current, updatedAt: clock.now() };
-      const rules: SwitchboardRules = {};
-      if (patch.pilotNumber !== undefined) row.pilotNumber = patch.pilotNumber;
-      if (patch.greeting !== undefined) row.greeting = patch.greeting;
-      if (patch.afterHoursGreeting !== undefined) row.afterHoursGreeting = patch.afterHoursGreeting;
-      if (patch.businessHours !== undefined) {
-        row.businessHours = hoursOf(patch.businessHours);
-        rules.businessHours = row.businessHours;
-      }
-      if (patch.menu !== undefined) {
-        row.menu = patch.menu;
-        rules.menu = patch.menu;
-      }
-      if (patch.outboundPrefix !== undefined) row.outboundPrefix = patch.outboundPrefix;
-      if (patch.fallback !== undefined) row.fallback = patch.fallback;
-      // Only what the patch changes is judged: the rest was valid when it was written.
-      assertValid(row.groupId, rules);
-      if (row.pilotNumber !== current.pilotNumber) assertPilotFree(row.pilotNumber, id);
-      write(row, () => repo.update(row));
+    async update(id: string, patch: SwitchboardPatch) {
+      // The stored row is the base of the new one: read and written in one transaction, so a
+      // concurrent change is not lost (the row is locked on PostgreSQL).
+      const row = await write(patch.pilotNumber, () =>
+        deps.store.transaction(async (tx) => {
+          const current = await tx.switchboards.lock(id);
+          if (current === undefined) throw notFound('switchboard');
+          const next: SwitchboardRow = { ...current, updatedAt: clock.now() };
+          const rules: SwitchboardRules = {};
+          if (patch.pilotNumber !== undefined) next.pilotNumber = patch.pilotNumber;
+          if (patch.greeting !== undefined) next.greeting = patch.greeting;
+          if (patch.afterHoursGreeting !== undefined) next.afterHoursGreeting = patch.afterHoursGreeting;
+          if (patch.businessHours !== undefined) {
+            next.businessHours = hoursOf(patch.businessHours);
+            rules.businessHours = next.businessHours;
+          }
+          if (patch.menu !== undefined) {
+            next.menu = patch.menu;
+            rules.menu = patch.menu;
+          }
+          if (patch.outboundPrefix !== undefined) next.outboundPrefix = patch.outboundPrefix;
+          if (patch.fallback !== undefined) next.fallback = patch.fallback;
+          // Only what the patch changes is judged: the rest was valid when it was written.
+          assertValid(next.groupId, rules);
+          if (next.pilotNumber !== current.pilotNumber) assertPilotFree(next.pilotNumber, id);
+          await tx.switchboards.update(next);
+          return next;
+        }),
+      );
       return view(row);
     },
 
-    remove(id: string): void {
-      requireRow(id);
+    async remove(id: string): Promise<void> {
+      await requireRow(id);
       if (hasActiveCalls(id)) {
         throw new AppError('switchboard_in_use', `switchboard ${id} has calls in progress: end them first`);
       }
-      repo.delete(id);
+      // Two deletes at once: the one that found no row is the 404 a later one would get.
+      if (!(await repo.delete(id))) throw notFound('switchboard');
       writer.removeSwitchboard(id);
       indexes.delete(id);
     },
 
-    /** Gives the extension to the member (replacing its holder); `created` when it was free. */
-    putExtension(id: string, extension: string, memberId: string) {
+    /**
+     * Gives the extension to the member (replacing its holder); `created` when it was free, as
+     * the store's write found it (of two requests at once, one is told it created it).
+     */
+    async putExtension(id: string, extension: string, memberId: string) {
       const entry = entryOf(id);
-      requireGroupMember(entry, memberId, 'memberId');
-      const created = !entry.extensions.has(extension);
-      repo.putExtension({ switchboardId: id, extension, memberId });
+      requireGroupMember(entry, memberId, 'body.memberId');
+      const created = await repo.putExtension({ switchboardId: id, extension, memberId });
       writer.putExtension(id, extension, memberId);
       return { created, extension: { switchboardId: id, extension, memberId } };
     },
 
-    removeExtension(id: string, extension: string): void {
+    async removeExtension(id: string, extension: string): Promise<void> {
       const entry = entryOf(id);
       if (!entry.extensions.has(extension)) throw notFound(`extension ${extension}`);
-      repo.deleteExtension(id, extension);
+      if (!(await repo.deleteExtension(id, extension))) throw notFound(`extension ${extension}`);
       writer.removeExtension(id, extension);
     },
 
-    /** Seats the member at the operator desk or changes their status; `created` when new. */
-    putOperator(id: string, memberId: string, status: OperatorStatus) {
+    /** Seats the member at the operator desk or changes their status; `created` when new (as for extensions). */
+    async putOperator(id: string, memberId: string, status: OperatorStatus) {
       const entry = entryOf(id);
-      requireGroupMember(entry, memberId, 'memberId');
-      const created = !entry.operators.has(memberId);
+      requireGroupMember(entry, memberId, 'params.memberId');
       const now = clock.now();
-      repo.putOperator({ switchboardId: id, memberId, status, updatedAt: now });
+      const created = await repo.putOperator({ switchboardId: id, memberId, status, updatedAt: now });
       writer.putOperator(id, memberId, status);
       return {
         created,
@@ -335,10 +363,10 @@ export function createSwitchboardService(deps: {
       };
     },
 
-    removeOperator(id: string, memberId: string): void {
+    async removeOperator(id: string, memberId: string): Promise<void> {
       const entry = entryOf(id);
       if (!entry.operators.has(memberId)) throw notFound('operator');
-      repo.deleteOperator(id, memberId);
+      if (!(await repo.deleteOperator(id, memberId))) throw notFound('operator');
       writer.removeOperator(id, memberId);
     },
 
@@ -363,4 +391,4 @@ export function createSwitchboardService(deps: {
 }
 
 export type SwitchboardService = ReturnType<typeof createSwitchboardService>;
-export type SwitchboardView = ReturnType<SwitchboardService['get']>;
+export type SwitchboardView = Awaited<ReturnType<SwitchboardService['get']>>;

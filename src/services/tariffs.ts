@@ -1,7 +1,4 @@
-import { asc } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import type { Db } from '../../db/sqlite/index.js';
-import { tariffVersions } from '../../db/sqlite/schema.js';
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
 import { SAMPLE_TARIFF } from '../engines/rating/sample-tariff.js';
@@ -11,6 +8,7 @@ import {
   type TariffVersion,
   tariffAt,
 } from '../engines/rating/tariff.js';
+import type { Repositories } from '../store/sqlite-repositories.js';
 
 /** Tariff versions take effect at local midnight in the operator's zone. */
 const TARIFF_ZONE = 'Asia/Shanghai';
@@ -18,15 +16,23 @@ const TARIFF_ZONE = 'Asia/Shanghai';
 const startOf = (date: string) => DateTime.fromISO(date, { zone: TARIFF_ZONE }).startOf('day').toMillis();
 
 /**
- * The tariff catalogue, held in memory (routing rates every decision) and persisted in SQLite.
- * An empty database gets the shipped sample tariff.
+ * The tariff catalogue, held in memory (routing rates every decision) and persisted in the
+ * store, from which the memory is reloaded after every change. An empty database gets the
+ * shipped sample tariff.
  */
-export function createTariffService(deps: { db: Db; clock: Clock }) {
-  const { db } = deps;
+export async function createTariffService(deps: { repos: Pick<Repositories, 'tariffs'>; clock: Clock }) {
+  const repo = deps.repos.tariffs;
   let catalogue: TariffCatalogue = { versions: [] };
+  // Two reloads at once may finish in either order; the one started last has seen every change
+  // committed before it began, so an earlier one finishing later must not replace it.
+  let reloadsStarted = 0;
+  let newestInstalled = 0;
 
-  const reload = () => {
-    const rows = db.select().from(tariffVersions).orderBy(asc(tariffVersions.effectiveFrom)).all();
+  const reload = async () => {
+    const reloadNumber = ++reloadsStarted;
+    const rows = await repo.all();
+    if (reloadNumber < newestInstalled) return;
+    newestInstalled = reloadNumber;
     catalogue = {
       versions: rows.map((row) => ({
         effectiveFrom: row.effectiveFrom,
@@ -36,16 +42,18 @@ export function createTariffService(deps: { db: Db; clock: Clock }) {
     };
   };
 
-  const put = (version: TariffVersion) => {
-    db.insert(tariffVersions)
-      .values({ effectiveFrom: version.effectiveFrom, rates: version.rates, createdAt: deps.clock.now() })
-      .onConflictDoUpdate({ target: tariffVersions.effectiveFrom, set: { rates: version.rates } })
-      .run();
-    reload();
+  /** Adds the version, or replaces the one with the same effective date; in force once committed. */
+  const put = async (version: TariffVersion): Promise<void> => {
+    await repo.put({
+      effectiveFrom: version.effectiveFrom,
+      rates: version.rates,
+      createdAt: deps.clock.now(),
+    });
+    await reload();
   };
 
-  reload();
-  if (catalogue.versions.length === 0) put(SAMPLE_TARIFF);
+  await reload();
+  if (catalogue.versions.length === 0) await put(SAMPLE_TARIFF);
 
   return {
     catalogue: () => catalogue,
@@ -68,4 +76,4 @@ export function createTariffService(deps: { db: Db; clock: Clock }) {
   };
 }
 
-export type TariffService = ReturnType<typeof createTariffService>;
+export type TariffService = Awaited<ReturnType<typeof createTariffService>>;

@@ -8,6 +8,13 @@ export type GroupCalendarRow = typeof groupCalendars.$inferSelect;
 
 /** 集团彩铃 tones, policies and group calendars. Every write is one statement (no partial writes). */
 export function createRingbackRepo(db: Db) {
+  const policiesOf = (groupId: string): RingbackPolicyRow[] =>
+    db
+      .select()
+      .from(ringbackPolicies)
+      .where(eq(ringbackPolicies.groupId, groupId))
+      .orderBy(asc(ringbackPolicies.seq))
+      .all();
   return {
     tonesOf: (groupId: string): RingbackToneRow[] =>
       db
@@ -21,13 +28,14 @@ export function createRingbackRepo(db: Db) {
 
     policy: (id: string): RingbackPolicyRow | undefined =>
       db.select().from(ringbackPolicies).where(eq(ringbackPolicies.id, id)).get(),
-    policiesOf: (groupId: string): RingbackPolicyRow[] =>
-      db
-        .select()
-        .from(ringbackPolicies)
-        .where(eq(ringbackPolicies.groupId, groupId))
-        .orderBy(asc(ringbackPolicies.seq))
-        .all(),
+    policiesOf,
+    /**
+     * The group's policies as a change of them reads them, in its transaction. On PostgreSQL it
+     * locks the group's row first, so that the changes of one group's ringback (each compiled
+     * with all the others, each taking the next sequence number) go one at a time; SQLite runs
+     * transactions one at a time anyway.
+     */
+    lockPoliciesOf: policiesOf,
     allPolicies: (): RingbackPolicyRow[] =>
       db.select().from(ringbackPolicies).orderBy(asc(ringbackPolicies.seq)).all(),
     /** The next creation sequence number within the group. */

@@ -16,6 +16,7 @@ import { createSimSubscriberRepo } from './sim-subscriber-repo.js';
 import { type AsyncRepos, createSqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 import { createSwitchboardRepo } from './switchboard-repo.js';
+import { createTariffRepo } from './tariff-repo.js';
 import { createVpnRepo } from './vpn-repo.js';
 
 /** Every repository on one SQLite connection (prepared once). */
@@ -36,6 +37,7 @@ export function createSqliteRepositories(db: Db) {
     ringback: createRingbackRepo(db),
     simSubscribers: createSimSubscriberRepo(db),
     switchboards: createSwitchboardRepo(db),
+    tariffs: createTariffRepo(db),
     vpn: createVpnRepo(db),
   };
 }

@@ -45,6 +45,18 @@ describe('PUT /v1/sim/subscribers/{msisdn}', () => {
     expect(res.json().errors.map((e: { path: string }) => e.path)).toContain(field);
   });
 
+  it('N puts of one number at once: exactly one is told it created it (201), and alerts act by what is stored', async () => {
+    const { liE164 } = await vpnPair(t);
+    const behaviours = ['busy', 'answer', 'reject', 'no_answer', 'busy', 'answer'];
+    const responses = await Promise.all(behaviours.map((b) => setBehaviour(t, liE164, b)));
+    expect(responses.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+    const stored = t.app.db.$client
+      .prepare('SELECT behaviour FROM sim_subscribers WHERE msisdn = ?')
+      .all(liE164) as { behaviour: string }[];
+    expect(stored).toHaveLength(1);
+    expect(t.app.services.subscribers.behaviourOf(liE164).behaviour).toBe(stored[0]!.behaviour);
+  });
+
   it('a partner sets its own members and outside numbers, not another group’s members (404)', async () => {
     const { groupId } = await vpnPair(t);
     const other = await createGroup(t, { ...HEBEI_ENTERPRISE, name: '别的公司' });

@@ -3,6 +3,7 @@ import { createSwitchboardService } from '../../../src/services/switchboards.js'
 import { createGroupRepo } from '../../../src/store/group-repo.js';
 import { createMemberRepo } from '../../../src/store/member-repo.js';
 import { createDirectoryWriter } from '../../../src/store/routing-directory/index.js';
+import { createSqliteBackedStore } from '../../../src/store/sqlite-repositories.js';
 import { createSwitchboardRepo } from '../../../src/store/switchboard-repo.js';
 import { createMember, createTestApp, T0, type TestApp } from '../../helpers/app.js';
 import {
@@ -629,20 +630,18 @@ describe('DELETE while calls are in progress', () => {
     });
     let active = true;
     const service = createSwitchboardService({
-      repo,
+      store: createSqliteBackedStore(db),
       groups: { require: () => ({}) as never },
       directory: writer.directory,
       writer,
       clock: t.clock,
       hasActiveCalls: (switchboardId) => active && switchboardId === id,
     });
-    expect(() => service.remove(id)).toThrow(
-      expect.objectContaining({ code: 'switchboard_in_use', status: 409 }),
-    );
-    expect(service.get(id).id).toBe(id);
+    await expect(service.remove(id)).rejects.toMatchObject({ code: 'switchboard_in_use', status: 409 });
+    expect((await service.get(id)).id).toBe(id);
     active = false;
-    service.remove(id);
-    expect(() => service.get(id)).toThrow(expect.objectContaining({ code: 'not_found' }));
+    await service.remove(id);
+    await expect(service.get(id)).rejects.toMatchObject({ code: 'not_found' });
   });
 });
 
