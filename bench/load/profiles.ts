@@ -113,20 +113,20 @@ export function callFlow(from: string, to: string): LoadFlow {
   ];
 }
 
-function setUpConferences(app: FastifyInstance, options: LoadProfileOptions): LoadFlow[] {
+async function setUpConferences(app: FastifyInstance, options: LoadProfileOptions): Promise<LoadFlow[]> {
   const { groups, subscribers, conferences } = app.services;
-  const groupId = groups.create({
+  const { id: groupId } = await groups.create({
     name: '负载会议集团',
     institutionType: 'enterprise',
     valueTier: 'A1',
     province: 'CN-HE',
-  }).id;
+  });
   const flows: LoadFlow[] = [];
   for (let c = 0; c < options.conferences; c++) {
     const first = c * options.legs;
     for (let k = 0; k < options.legs; k++)
       subscribers.put(legNumber(first + k), { behaviour: 'answer', afterSeconds: 0 }, ADMIN);
-    const conference = conferences.create(
+    const conference = await conferences.create(
       {
         hostMsisdn: legNumber(first),
         groupId,
@@ -193,7 +193,7 @@ export async function runLoadProfiles(partial: Partial<LoadProfileOptions> = {})
       }),
     );
     const callFlows = pairs.map((p) => callFlow(p.from, p.to));
-    const conferenceFlows = wanted('conference') ? setUpConferences(app, options) : [];
+    const conferenceFlows = wanted('conference') ? await setUpConferences(app, options) : [];
     const appOrigin = await app.listen({ port: 0, host: '127.0.0.1' });
     await check(appOrigin, routeFlows);
     await check(appOrigin, smsFlows);

@@ -52,7 +52,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: ApiKeyCreated, ...problems(403, 409) },
       },
     },
-    async (request, reply) => reply.code(201).send(apiKeys.create(request.body)),
+    async (request, reply) => reply.code(201).send(await apiKeys.create(request.body)),
   );
 
   app.get(

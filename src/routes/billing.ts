@@ -73,7 +73,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(Subscription) }), ...problems(404) },
       },
     },
-    async (request) => ({ items: billing.listSubscriptions(request.params.groupId) }),
+    async (request) => ({ items: await billing.listSubscriptions(request.params.groupId) }),
   );
 
   app.post(
@@ -89,7 +89,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.code(201).send(billing.createSubscription(request.params.groupId, request.body)),
+      reply.code(201).send(await billing.createSubscription(request.params.groupId, request.body)),
   );
 
   app.patch(

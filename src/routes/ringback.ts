@@ -173,7 +173,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(Tone), nextCursor: z.null() }), ...problems(404) },
       },
     },
-    async (request) => ({ items: ringback.listTones(request.params.groupId), nextCursor: null }),
+    async (request) => ({ items: await ringback.listTones(request.params.groupId), nextCursor: null }),
   );
 
   app.post(
@@ -188,7 +188,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: Tone, ...problems(404, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(ringback.createTone(request.params.groupId, request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await ringback.createTone(request.params.groupId, request.body)),
   );
 
   app.get(
@@ -202,7 +203,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(Policy), nextCursor: z.null() }), ...problems(404) },
       },
     },
-    async (request) => ({ items: ringback.listPolicies(request.params.groupId), nextCursor: null }),
+    async (request) => ({ items: await ringback.listPolicies(request.params.groupId), nextCursor: null }),
   );
 
   app.post(
@@ -218,7 +219,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.code(201).send(ringback.createPolicy(request.params.groupId, request.body)),
+      reply.code(201).send(await ringback.createPolicy(request.params.groupId, request.body)),
   );
 
   app.get(

@@ -220,7 +220,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: Switchboard, ...problems(404, 409, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(switchboards.create(request.params.groupId, request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await switchboards.create(request.params.groupId, request.body)),
   );
 
   app.get(

@@ -62,7 +62,7 @@ export function createApiKeyService(deps: {
   hmacSecret: string | Buffer;
   defaultRateLimitPerSecond: number;
   adminRateLimitPerSecond?: number | undefined;
-  groupExists: (groupId: string) => boolean;
+  groupExists: (groupId: string) => Promise<boolean>;
 }) {
   const { repo, now } = deps;
   const { keyed, storedAs, newSecret } = keyHasher(deps.hmacSecret);
@@ -203,13 +203,14 @@ export function createApiKeyService(deps: {
       return credential.principal;
     },
 
-    create(input: {
+    async create(input: {
       name: string;
       groupIds: string[];
       expiresAt?: number | undefined;
       rateLimitPerSecond?: number | undefined;
-    }): ApiKeyView & { key: string } {
-      const unknown = input.groupIds.filter((groupId) => !deps.groupExists(groupId));
+    }): Promise<ApiKeyView & { key: string }> {
+      const unknown: string[] = [];
+      for (const groupId of input.groupIds) if (!(await deps.groupExists(groupId))) unknown.push(groupId);
       if (unknown.length > 0) {
         throw new AppError(
           'validation_failed',

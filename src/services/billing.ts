@@ -104,13 +104,13 @@ export function createBillingService(deps: {
   }
 
   return {
-    listSubscriptions(groupId: string) {
-      deps.groups.require(groupId);
+    async listSubscriptions(groupId: string) {
+      await deps.groups.require(groupId);
       return repo.subscriptionsOf(groupId).map(subscriptionView);
     },
 
-    createSubscription(groupId: string, input: SubscriptionInput) {
-      deps.groups.require(groupId);
+    async createSubscription(groupId: string, input: SubscriptionInput) {
+      await deps.groups.require(groupId);
       checkRules(input);
       const now = clock.now();
       const row: SubscriptionRow = {
@@ -149,8 +149,8 @@ export function createBillingService(deps: {
     },
 
     /** The bill of `period` (`YYYY-MM`) in the group's time zone. */
-    bill(groupId: string, period: string): Bill {
-      const group = deps.groups.require(groupId);
+    async bill(groupId: string, period: string): Promise<Bill> {
+      const group = await deps.groups.require(groupId);
       const [year, month] = period.split('-').map(Number) as [number, number];
       const start = DateTime.fromObject({ year, month, day: 1 }, { zone: group.timezone });
       const end = start.plus({ months: 1 });

@@ -41,30 +41,27 @@ export async function createServices(deps: {
   /** Failures of work that runs outside a request (due subscriber answers). */
   onBackgroundError?: (error: unknown) => void;
 }) {
-  const { db, clock, repos } = deps;
-  const groupRepo = repos.groups;
-  const memberRepo = repos.members;
-  const vpnRepo = repos.vpn;
+  const { db, clock, repos, store } = deps;
   const switchboardRepo = repos.switchboards;
 
   // Search keys made by an older version of nameKeys are recomputed before the directory loads.
-  memberRepo.rekeyNames(nameKeys);
+  await store.repos.members.rekeyNames(nameKeys);
 
   const directoryStore = createDirectoryStore(deps.config.conferenceAccessNumber);
   directoryStore.load({
-    groups: groupRepo.all(),
-    vpns: vpnRepo.allVpns(),
-    members: memberRepo.all(),
-    subgroups: vpnRepo.allSubgroups(),
-    subgroupMembers: vpnRepo.allLinks(),
-    switchboards: switchboardRepo.all(),
-    switchboardExtensions: switchboardRepo.allExtensions(),
-    switchboardOperators: switchboardRepo.allOperators(),
+    groups: await store.repos.groups.all(),
+    vpns: await store.repos.vpn.allVpns(),
+    members: await store.repos.members.all(),
+    subgroups: await store.repos.vpn.allSubgroups(),
+    subgroupMembers: await store.repos.vpn.allLinks(),
+    switchboards: await store.repos.switchboards.all(),
+    switchboardExtensions: await store.repos.switchboards.allExtensions(),
+    switchboardOperators: await store.repos.switchboards.allOperators(),
   });
   const directory = directoryStore.directory;
 
   const tariffs = createTariffService({ db, clock });
-  const groupRecords = createGroupService({ repo: groupRepo, directory: directoryStore, clock });
+  const groupRecords = createGroupService({ store, directory: directoryStore, clock });
   const ringback = createRingbackService({
     repo: repos.ringback,
     groups: groupRecords,
@@ -76,18 +73,18 @@ export async function createServices(deps: {
   // group update, and drop it with the group.
   const groups: GroupService = {
     ...groupRecords,
-    update(id, patch) {
-      const view = groupRecords.update(id, patch);
-      ringback.recompile(id);
+    async update(id, patch) {
+      const view = await groupRecords.update(id, patch);
+      await ringback.recompile(id);
       return view;
     },
-    remove(id) {
-      groupRecords.remove(id);
-      ringback.recompile(id);
+    async remove(id) {
+      await groupRecords.remove(id);
+      await ringback.recompile(id);
     },
   };
-  const members = createMemberService({ repo: memberRepo, groups, directory: directoryStore, clock });
-  const vpn = createVpnService({ repo: vpnRepo, groups, members, directory: directoryStore, clock });
+  const members = createMemberService({ store, groups, directory: directoryStore, clock });
+  const vpn = createVpnService({ store, groups, members, directory: directoryStore, clock });
   const routing = createRoutingService({ directory, tariffs, resolveRingback: ringback.resolver });
   const messages = createMessageService({ repo: repos.messages, routing, directory, clock });
   const subscribers = createSimSubscriberService({ repo: repos.simSubscribers, directory, clock });
@@ -102,8 +99,7 @@ export async function createServices(deps: {
   });
   const cdrs = createCdrService({ repos: deps.store.repos });
   const contacts = createContactService({
-    repo: repos.contacts,
-    members: memberRepo,
+    repos: store.repos,
     groups,
     directory,
     clock,

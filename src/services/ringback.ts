@@ -249,13 +249,13 @@ export function createRingbackService(deps: {
       return ringback === null ? null : resolveRingback(ringback, callee, request.atMs);
     }) satisfies RingbackResolver,
 
-    listTones(groupId: string) {
-      deps.groups.require(groupId);
+    async listTones(groupId: string) {
+      await deps.groups.require(groupId);
       return repo.tonesOf(groupId).map(toneView);
     },
 
-    createTone(groupId: string, input: ToneInput) {
-      deps.groups.require(groupId);
+    async createTone(groupId: string, input: ToneInput) {
+      await deps.groups.require(groupId);
       const now = clock.now();
       const row: RingbackToneRow = {
         id: newId('tone'),
@@ -270,15 +270,15 @@ export function createRingbackService(deps: {
       return toneView(row);
     },
 
-    listPolicies(groupId: string) {
-      deps.groups.require(groupId);
+    async listPolicies(groupId: string) {
+      await deps.groups.require(groupId);
       return repo.policiesOf(groupId).map(policyView);
     },
 
     getPolicy: (groupId: string, policyId: string) => policyView(requirePolicy(groupId, policyId)),
 
-    createPolicy(groupId: string, input: PolicyInput) {
-      deps.groups.require(groupId);
+    async createPolicy(groupId: string, input: PolicyInput) {
+      await deps.groups.require(groupId);
       assertValidPolicy(input, toneIdsOf(groupId));
       const now = clock.now();
       const row: RingbackPolicyRow = {
@@ -330,15 +330,15 @@ export function createRingbackService(deps: {
       commit(groupId, { policies }, () => repo.deletePolicy(policyId));
     },
 
-    getCalendar(groupId: string) {
-      deps.groups.require(groupId);
+    async getCalendar(groupId: string) {
+      await deps.groups.require(groupId);
       const { holidays, workdays } = calendarOf(groupId);
       return { groupId, holidays: [...holidays], workdays: [...workdays] };
     },
 
     /** Replaces the group's calendar; dates are kept sorted and unique. */
-    putCalendar(groupId: string, input: CalendarInput) {
-      deps.groups.require(groupId);
+    async putCalendar(groupId: string, input: CalendarInput) {
+      await deps.groups.require(groupId);
       const calendar = {
         holidays: [...new Set(input.holidays)].sort(),
         workdays: [...new Set(input.workdays)].sort(),
@@ -351,8 +351,8 @@ export function createRingbackService(deps: {
      * What a caller of `calleeMsisdn` (E.164) hears at `atMs`, with the reasons. The callee must
      * be a member of the group (else 404); the decision is the routing path's own.
      */
-    resolve(groupId: string, calleeMsisdn: string, atMs: number) {
-      deps.groups.require(groupId);
+    async resolve(groupId: string, calleeMsisdn: string, atMs: number) {
+      await deps.groups.require(groupId);
       const callee = directory.membersByMsisdn.get(calleeMsisdn);
       if (!callee || callee.groupId !== groupId) throw notFound('member with this MSISDN in the group');
       const group = compiled.get(groupId) ?? compile(groupId, [], calendarOf(groupId));

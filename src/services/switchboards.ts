@@ -232,13 +232,13 @@ export function createSwitchboardService(deps: {
 
     get: (id: string) => view(requireRow(id)),
 
-    list(groupId: string, page: PageRequest): Page<ReturnType<typeof view>> {
-      deps.groups.require(groupId);
+    async list(groupId: string, page: PageRequest): Promise<Page<ReturnType<typeof view>>> {
+      await deps.groups.require(groupId);
       return toPage(repo.list(groupId, page), page.limit, view);
     },
 
-    create(groupId: string, input: SwitchboardInput) {
-      deps.groups.require(groupId);
+    async create(groupId: string, input: SwitchboardInput) {
+      await deps.groups.require(groupId);
       const businessHours = hoursOf(input.businessHours);
       assertValid(groupId, { businessHours, menu: input.menu });
       assertPilotFree(input.pilotNumber);

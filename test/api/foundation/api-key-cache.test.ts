@@ -14,15 +14,15 @@ function service(rows: ApiKeyRow[] = []) {
     adminKey: ADMIN,
     hmacSecret: 'test-hmac-secret',
     defaultRateLimitPerSecond: 1000,
-    groupExists: () => true,
+    groupExists: async () => true,
   });
   return { keys, stored };
 }
 
 describe('authenticate, with keys remembered by their raw text', () => {
-  it('answers the same principal on the first and on later requests', () => {
+  it('answers the same principal on the first and on later requests', async () => {
     const { keys } = service();
-    const partner = keys.create({ name: 'p', groupIds: ['grp_a'] });
+    const partner = await keys.create({ name: 'p', groupIds: ['grp_a'] });
     for (let i = 0; i < 3; i++) {
       expect(keys.authenticate(ADMIN)?.kind).toBe('admin');
       const principal = keys.authenticate(partner.key);
@@ -32,9 +32,9 @@ describe('authenticate, with keys remembered by their raw text', () => {
     }
   });
 
-  it('still refuses unknown keys and near misses of cached ones, however often they are tried', () => {
+  it('still refuses unknown keys and near misses of cached ones, however often they are tried', async () => {
     const { keys } = service();
-    const partner = keys.create({ name: 'p', groupIds: ['grp_a'] });
+    const partner = await keys.create({ name: 'p', groupIds: ['grp_a'] });
     expect(keys.authenticate(partner.key)).not.toBeNull();
     expect(keys.authenticate(ADMIN)).not.toBeNull();
     const nearMisses = [
@@ -59,11 +59,11 @@ describe('authenticate, with keys remembered by their raw text', () => {
     );
   });
 
-  it('accepts a key created after the cache was filled, and keys loaded at start', () => {
+  it('accepts a key created after the cache was filled, and keys loaded at start', async () => {
     const first = service();
-    const early = first.keys.create({ name: 'early', groupIds: ['grp_a'] });
+    const early = await first.keys.create({ name: 'early', groupIds: ['grp_a'] });
     expect(first.keys.authenticate(early.key)?.id).toBe(early.id);
-    const late = first.keys.create({ name: 'late', groupIds: ['grp_b'] });
+    const late = await first.keys.create({ name: 'late', groupIds: ['grp_b'] });
     expect(first.keys.authenticate(late.key)?.id).toBe(late.id);
     expect(first.keys.authenticate(early.key)?.id).toBe(early.id);
     // A restart reads the stored digests: the same keys authenticate, others do not.
@@ -73,10 +73,12 @@ describe('authenticate, with keys remembered by their raw text', () => {
     expect(restarted.authenticate(`${late.key}x`)).toBeNull();
   });
 
-  it('stays correct past its bound', () => {
+  it('stays correct past its bound', async () => {
     const { keys } = service();
-    const created = Array.from({ length: TOKEN_CACHE_LIMIT + 5 }, (_, i) =>
-      keys.create({ name: `k${i}`, groupIds: [`grp_${i}`] }),
+    const created = await Promise.all(
+      Array.from({ length: TOKEN_CACHE_LIMIT + 5 }, (_, i) =>
+        keys.create({ name: `k${i}`, groupIds: [`grp_${i}`] }),
+      ),
     );
     // Every key authenticates once (the cache overflows and starts again), then again.
     for (const k of created) expect(keys.authenticate(k.key)?.id).toBe(k.id);
