@@ -13,9 +13,11 @@ import {
 
 /**
  * What may be taken once (a number, a short code in a group, a number in an address book) stays
- * taken once when the requests arrive together: with awaits between a check and its write, every
- * request can pass the check, and the store's transaction (or unique constraint) must still let
- * exactly one through and answer the others the same 409 the check gives.
+ * taken once when the requests arrive together: exactly one is let through, the others get the
+ * same 409 the check gives, and the state after holds one row. On the embedded SQLite store a
+ * request's awaits settle within one turn, so these requests barely overlap; the services' own
+ * race tests (test/unit/services/short-code-races.test.ts) make the store answer late so that
+ * every request passes the in-memory checks before any commits.
  */
 
 const RACERS = 6;
