@@ -142,23 +142,23 @@ export async function runConferenceHttp(
 
     // 1. Set-up through the services: every dialled phone answers at once and joins.
     const started = performance.now();
-    const groupIds = Array.from(
-      { length: 10 },
-      (_, i) =>
-        groups.create({
-          name: `会议压测集团${i + 1}`,
-          institutionType: 'enterprise',
-          valueTier: 'A1',
-          province: 'CN-HE',
-        }).id,
-    );
+    const groupIds: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const group = await groups.create({
+        name: `会议压测集团${i + 1}`,
+        institutionType: 'enterprise',
+        valueTier: 'A1',
+        province: 'CN-HE',
+      });
+      groupIds.push(group.id);
+    }
     const total = options.conferences * options.legs;
     for (let i = 0; i < total; i++)
       await subscribers.put(number(i), { behaviour: 'answer', afterSeconds: 0 }, ADMIN);
     const rooms: Array<{ id: string; participantIds: string[] }> = [];
     for (let c = 0; c < options.conferences; c++) {
       const first = c * options.legs;
-      const conference = conferences.create(
+      const conference = await conferences.create(
         {
           hostMsisdn: number(first),
           groupId: groupIds[c % groupIds.length],

@@ -115,18 +115,18 @@ export function callFlow(from: string, to: string): LoadFlow {
 
 async function setUpConferences(app: FastifyInstance, options: LoadProfileOptions): Promise<LoadFlow[]> {
   const { groups, subscribers, conferences } = app.services;
-  const groupId = groups.create({
+  const { id: groupId } = await groups.create({
     name: '负载会议集团',
     institutionType: 'enterprise',
     valueTier: 'A1',
     province: 'CN-HE',
-  }).id;
+  });
   const flows: LoadFlow[] = [];
   for (let c = 0; c < options.conferences; c++) {
     const first = c * options.legs;
     for (let k = 0; k < options.legs; k++)
       await subscribers.put(legNumber(first + k), { behaviour: 'answer', afterSeconds: 0 }, ADMIN);
-    const conference = conferences.create(
+    const conference = await conferences.create(
       {
         hostMsisdn: legNumber(first),
         groupId,

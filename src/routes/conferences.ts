@@ -120,7 +120,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { startAt, ...rest } = request.body;
-      const conference = conferences.create({ ...rest, startAtMs: startAt }, request.principal);
+      const conference = await conferences.create({ ...rest, startAtMs: startAt }, request.principal);
       return reply.code(201).send(conferenceView(conference, request.principal));
     },
   );
@@ -226,7 +226,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const participant = conferences.addParticipant(
+      const participant = await conferences.addParticipant(
         request.params.conferenceId,
         request.body,
         request.principal,

@@ -78,7 +78,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.code(201).send(contacts.group.create(request.params.groupId, request.body)),
+      reply.code(201).send(await contacts.group.create(request.params.groupId, request.body)),
   );
 
   app.get(
@@ -126,7 +126,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      contacts.group.remove(request.params.groupId, request.params.contactId);
+      await contacts.group.remove(request.params.groupId, request.params.contactId);
       return reply.code(204).send(null);
     },
   );
@@ -162,7 +162,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.code(201).send(contacts.personal.create(request.params.msisdn, request.body, request.principal)),
+      reply
+        .code(201)
+        .send(await contacts.personal.create(request.params.msisdn, request.body, request.principal)),
   );
 
   app.get(
@@ -213,7 +215,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      contacts.personal.remove(request.params.msisdn, request.params.contactId, request.principal);
+      await contacts.personal.remove(request.params.msisdn, request.params.contactId, request.principal);
       return reply.code(204).send(null);
     },
   );

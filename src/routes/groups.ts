@@ -51,7 +51,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: Group, ...problems(403, 409, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(groups.create(request.body)),
+    async (request, reply) => reply.code(201).send(await groups.create(request.body)),
   );
 
   app.get(

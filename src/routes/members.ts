@@ -64,7 +64,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: Member, ...problems(404, 409, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(members.create(request.params.groupId, request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await members.create(request.params.groupId, request.body)),
   );
 
   app.get(
@@ -129,7 +130,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      members.remove(request.params.groupId, request.params.memberId);
+      await members.remove(request.params.groupId, request.params.memberId);
       return reply.code(204).send(null);
     },
   );

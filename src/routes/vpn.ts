@@ -76,7 +76,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { created, vpn: settings } = vpn.put(request.params.groupId, request.body);
+      const { created, vpn: settings } = await vpn.put(request.params.groupId, request.body);
       return reply.code(created ? 201 : 200).send(settings);
     },
   );
@@ -92,7 +92,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(Subgroup), nextCursor: z.null() }), ...problems(404) },
       },
     },
-    async (request) => ({ items: vpn.listSubgroups(request.params.groupId), nextCursor: null }),
+    async (request) => ({ items: await vpn.listSubgroups(request.params.groupId), nextCursor: null }),
   );
 
   app.post(
@@ -107,7 +107,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: Subgroup, ...problems(404, 409, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(vpn.createSubgroup(request.params.groupId, request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await vpn.createSubgroup(request.params.groupId, request.body)),
   );
 
   app.get(
@@ -151,7 +152,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      vpn.deleteSubgroup(request.params.groupId, request.params.subgroupId);
+      await vpn.deleteSubgroup(request.params.groupId, request.params.subgroupId);
       return reply.code(204).send(null);
     },
   );

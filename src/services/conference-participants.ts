@@ -45,11 +45,11 @@ export function createParticipantResolver(deps: {
   }
 
   /** Who a participant reference names, for the conference's group and host. */
-  function resolve(
+  async function resolve(
     ref: ParticipantRef,
     path: string,
     book: { groupId: string | null; hostMsisdn: string },
-  ): Invitee {
+  ): Promise<Invitee> {
     if ('msisdn' in ref) return { id: newId('cpt'), ...inviteeFields(ref.msisdn) };
     if ('memberId' in ref) {
       const member = directory.membersById.get(ref.memberId);
@@ -68,7 +68,7 @@ export function createParticipantResolver(deps: {
         name: member.name,
       };
     }
-    const contact = deps.contacts.resolve(ref.contactId, book);
+    const contact = await deps.contacts.resolve(ref.contactId, book);
     if (contact === null) {
       throw invalid(
         'unknown_contact',
@@ -84,7 +84,7 @@ export function createParticipantResolver(deps: {
    * outside every group), the host, the participants (each once), within the cap. A partner
    * key must find the host or a participant in its groups (403).
    */
-  function resolveNew(input: NewConferenceInput, principal: Principal) {
+  async function resolveNew(input: NewConferenceInput, principal: Principal) {
     const hostMember = directory.membersByMsisdn.get(input.hostMsisdn);
     if (
       input.groupId !== undefined &&
@@ -101,9 +101,11 @@ export function createParticipantResolver(deps: {
     const book = { groupId, hostMsisdn: input.hostMsisdn };
     const host: Invitee = { id: newId('cpt'), ...inviteeFields(input.hostMsisdn) };
     const seen = new Map<string, string>([[host.msisdn, 'hostMsisdn']]);
-    const invitees = input.participants.map((ref, i) => {
+    // One after the other: the first invalid reference is the one reported, as before.
+    const invitees: Invitee[] = [];
+    for (const [i, ref] of input.participants.entries()) {
       const path = `participants.${i}`;
-      const invitee = resolve(ref, path, book);
+      const invitee = await resolve(ref, path, book);
       const first = seen.get(invitee.msisdn);
       if (first !== undefined) {
         // The message names the first listing's path: it moves with the paths.
@@ -113,8 +115,8 @@ export function createParticipantResolver(deps: {
         });
       }
       seen.set(invitee.msisdn, path);
-      return invitee;
-    });
+      invitees.push(invitee);
+    }
     const maxParticipants = input.maxParticipants ?? deps.defaultMaxParticipants;
     if (invitees.length + 1 > maxParticipants) {
       throw new AppError(

@@ -305,9 +305,11 @@ export function createConferenceService(deps: {
   };
 
   return {
-    create(input: NewConferenceInput, principal: Principal): Conference {
+    async create(input: NewConferenceInput, principal: Principal): Promise<Conference> {
+      // Address-book entries are read from the store first; from the clock on, nothing awaits,
+      // so the PIN check and the commit see the same rooms.
+      const { groupId, host, invitees, maxParticipants } = await people.resolveNew(input, principal);
       const now = clock.now();
-      const { groupId, host, invitees, maxParticipants } = people.resolveNew(input, principal);
       if (input.pin !== undefined && byPin.has(input.pin)) {
         throw new AppError('pin_taken', 'another conference not yet ended has this PIN', [
           { path: 'pin', message: 'taken by a conference not yet ended' },
@@ -349,12 +351,11 @@ export function createConferenceService(deps: {
     },
 
     /** Adds (and on a running conference dials) a participant; answers that participant. */
-    addParticipant(id: string, ref: ParticipantRef, principal: Principal): Participant {
+    async addParticipant(id: string, ref: ParticipantRef, principal: Principal): Promise<Participant> {
+      const { groupId, hostMsisdn } = requireLive(id, principal);
+      const invitee = await people.resolve(ref, 'body', { groupId, hostMsisdn });
+      // The room may have moved (or ended) while the address book was read: act on it as it is now.
       const conference = requireLive(id, principal);
-      const invitee = people.resolve(ref, '', {
-        groupId: conference.groupId,
-        hostMsisdn: conference.hostMsisdn,
-      });
       const t = applyConferenceAction(conference, { kind: 'add', invitee }, clock.now(), env);
       if (!t.ok) throw refusal(t);
       const added = t.events.find((e) => e.type === 'added')?.participantId as string;

@@ -1,11 +1,12 @@
 import type { Clock } from '../domain/clock.js';
 import { AppError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-
-import type { BookOwner, ContactRepo, ContactRow } from '../store/contact-repo.js';
-import type { MemberRepo, MemberRow } from '../store/member-repo.js';
+import { isUniqueViolation } from '../store/constraint-errors.js';
+import type { BookOwner, ContactRow } from '../store/contact-repo.js';
+import type { MemberRow } from '../store/member-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
 import type { RoutingDirectory } from '../store/routing-directory/index.js';
+import type { Repositories } from '../store/sqlite-repositories.js';
 import type { Principal } from './api-keys.js';
 import type { GroupService } from './groups.js';
 import { iso } from './views.js';
@@ -63,13 +64,14 @@ function memberEntry(row: MemberRow): ContactView {
  * personal book only when its owner is a member of one of its groups.
  */
 export function createContactService(deps: {
-  repo: ContactRepo;
-  members: Pick<MemberRepo, 'list' | 'byId'>;
+  repos: { contacts: Repositories['contacts']; members: Pick<Repositories['members'], 'list' | 'byId'> };
   groups: Pick<GroupService, 'require'>;
   directory: RoutingDirectory;
   clock: Clock;
 }) {
-  const { repo, clock } = deps;
+  const { clock } = deps;
+  const repo = deps.repos.contacts;
+  const memberRepo = deps.repos.members;
 
   const assertPersonalBook = (ownerMsisdn: string, principal: Principal) => {
     if (principal.kind === 'admin') return;
@@ -77,8 +79,8 @@ export function createContactService(deps: {
     if (member === undefined || !principal.canSee(member.groupId)) throw notFound('address book');
   };
 
-  const assertFree = (owner: BookOwner, msisdn: string, contactId?: string) => {
-    const taken = repo.byMsisdn(owner, msisdn);
+  const assertFree = async (owner: BookOwner, msisdn: string, contactId?: string) => {
+    const taken = await repo.byMsisdn(owner, msisdn);
     const member = 'groupId' in owner ? deps.directory.membersByMsisdn.get(msisdn) : undefined;
     const isMember = member !== undefined && 'groupId' in owner && member.groupId === owner.groupId;
     if ((taken !== undefined && taken.id !== contactId) || isMember) {
@@ -91,10 +93,23 @@ export function createContactService(deps: {
     }
   };
 
-  const requireContact = (owner: BookOwner, contactId: string): ContactRow => {
-    const row = repo.get(owner, contactId);
+  /**
+   * Writes a contact whose number passed `assertFree`; when a concurrent writer put the same
+   * number in the book first, the database refuses and the check, run again, answers the 409.
+   */
+  const write = async (owner: BookOwner, row: ContactRow, write: () => Promise<unknown>) => {
+    try {
+      await write();
+    } catch (error) {
+      if (isUniqueViolation(error)) await assertFree(owner, row.msisdn, row.id);
+      throw error;
+    }
+  };
+
+  const requireContact = async (owner: BookOwner, contactId: string): Promise<ContactRow> => {
+    const row = await repo.get(owner, contactId);
     if (row === undefined) {
-      if ('groupId' in owner && deps.members.byId(contactId)?.groupId === owner.groupId) {
+      if ('groupId' in owner && (await memberRepo.byId(contactId))?.groupId === owner.groupId) {
         throw new AppError('contact_read_only', 'a member is managed under /groups/{groupId}/members', [
           { path: 'contactId', message: 'a member, not an external contact' },
         ]);
@@ -104,8 +119,8 @@ export function createContactService(deps: {
     return row;
   };
 
-  const create = (owner: BookOwner, input: ContactInput): ContactView => {
-    assertFree(owner, input.msisdn);
+  const create = async (owner: BookOwner, input: ContactInput): Promise<ContactView> => {
+    await assertFree(owner, input.msisdn);
     const now = clock.now();
     const row: ContactRow = {
       id: newId('ctc'),
@@ -118,13 +133,18 @@ export function createContactService(deps: {
       createdAt: now,
       updatedAt: now,
     };
-    repo.insert(row);
+    await write(owner, row, () => repo.insert(row));
     return contactView(row);
   };
 
-  const update = (owner: BookOwner, contactId: string, patch: Partial<ContactInput>): ContactView => {
-    const row = requireContact(owner, contactId);
-    if (patch.msisdn !== undefined && patch.msisdn !== row.msisdn) assertFree(owner, patch.msisdn, row.id);
+  const update = async (
+    owner: BookOwner,
+    contactId: string,
+    patch: Partial<ContactInput>,
+  ): Promise<ContactView> => {
+    const row = await requireContact(owner, contactId);
+    if (patch.msisdn !== undefined && patch.msisdn !== row.msisdn)
+      await assertFree(owner, patch.msisdn, row.id);
     const next: ContactRow = {
       ...row,
       ...(patch.name === undefined ? {} : { name: patch.name }),
@@ -133,36 +153,36 @@ export function createContactService(deps: {
       ...(patch.note === undefined ? {} : { note: patch.note }),
       updatedAt: clock.now(),
     };
-    repo.update(next);
+    await write(owner, next, () => repo.update(next));
     return contactView(next);
   };
 
-  const remove = (owner: BookOwner, contactId: string): void => {
-    repo.delete(requireContact(owner, contactId).id);
+  const remove = async (owner: BookOwner, contactId: string): Promise<void> => {
+    await repo.delete((await requireContact(owner, contactId)).id);
   };
 
   return {
     group: {
       /** Contacts (creation order) then members (creation order): ids sort that way. */
-      list(groupId: string, q: string | undefined, page: PageRequest): Page<ContactView> {
-        deps.groups.require(groupId);
-        const external = repo.list({ groupId }, q, page).map(contactView);
-        const members = deps.members.list(groupId, { q }, page).map(memberEntry);
+      async list(groupId: string, q: string | undefined, page: PageRequest): Promise<Page<ContactView>> {
+        await deps.groups.require(groupId);
+        const external = (await repo.list({ groupId }, q, page)).map(contactView);
+        const members = (await memberRepo.list(groupId, { q }, page)).map(memberEntry);
         const merged = [...external, ...members]
           .sort((a, b) => (a.id < b.id ? -1 : 1))
           .slice(0, page.limit + 1);
         return toPage(merged, page.limit, (entry) => entry);
       },
-      get(groupId: string, contactId: string): ContactView {
-        deps.groups.require(groupId);
-        const member = deps.members.byId(contactId);
+      async get(groupId: string, contactId: string): Promise<ContactView> {
+        await deps.groups.require(groupId);
+        const member = await memberRepo.byId(contactId);
         if (member !== undefined && member.groupId === groupId) return memberEntry(member);
-        const row = repo.get({ groupId }, contactId);
+        const row = await repo.get({ groupId }, contactId);
         if (row === undefined) throw notFound('contact');
         return contactView(row);
       },
-      create(groupId: string, input: ContactInput): ContactView {
-        deps.groups.require(groupId);
+      async create(groupId: string, input: ContactInput): Promise<ContactView> {
+        await deps.groups.require(groupId);
         return create({ groupId }, input);
       },
       update: (groupId: string, contactId: string, patch: Partial<ContactInput>) =>
@@ -171,27 +191,32 @@ export function createContactService(deps: {
     },
 
     personal: {
-      list(ownerMsisdn: string, q: string | undefined, page: PageRequest, principal: Principal) {
+      async list(ownerMsisdn: string, q: string | undefined, page: PageRequest, principal: Principal) {
         assertPersonalBook(ownerMsisdn, principal);
-        return toPage(repo.list({ ownerMsisdn }, q, page), page.limit, contactView);
+        return toPage(await repo.list({ ownerMsisdn }, q, page), page.limit, contactView);
       },
-      get(ownerMsisdn: string, contactId: string, principal: Principal): ContactView {
+      async get(ownerMsisdn: string, contactId: string, principal: Principal): Promise<ContactView> {
         assertPersonalBook(ownerMsisdn, principal);
-        const row = repo.get({ ownerMsisdn }, contactId);
+        const row = await repo.get({ ownerMsisdn }, contactId);
         if (row === undefined) throw notFound('contact');
         return contactView(row);
       },
-      create(ownerMsisdn: string, input: ContactInput, principal: Principal): ContactView {
+      async create(ownerMsisdn: string, input: ContactInput, principal: Principal): Promise<ContactView> {
         assertPersonalBook(ownerMsisdn, principal);
         return create({ ownerMsisdn }, input);
       },
-      update(ownerMsisdn: string, contactId: string, patch: Partial<ContactInput>, principal: Principal) {
+      async update(
+        ownerMsisdn: string,
+        contactId: string,
+        patch: Partial<ContactInput>,
+        principal: Principal,
+      ): Promise<ContactView> {
         assertPersonalBook(ownerMsisdn, principal);
         return update({ ownerMsisdn }, contactId, patch);
       },
-      remove(ownerMsisdn: string, contactId: string, principal: Principal): void {
+      async remove(ownerMsisdn: string, contactId: string, principal: Principal): Promise<void> {
         assertPersonalBook(ownerMsisdn, principal);
-        remove({ ownerMsisdn }, contactId);
+        await remove({ ownerMsisdn }, contactId);
       },
     },
 
@@ -199,16 +224,19 @@ export function createContactService(deps: {
      * A `{contactId}` in a conference's participant list: an entry of the conference's group
      * book (a member or a shared contact) or of the host's personal book; null when neither.
      */
-    resolve(contactId: string, book: { groupId: string | null; hostMsisdn: string }): ResolvedContact | null {
+    async resolve(
+      contactId: string,
+      book: { groupId: string | null; hostMsisdn: string },
+    ): Promise<ResolvedContact | null> {
       if (book.groupId !== null) {
         const member = deps.directory.membersById.get(contactId);
         if (member !== undefined && member.groupId === book.groupId) {
           return { msisdn: member.msisdn, name: member.name, memberId: member.id, groupId: member.groupId };
         }
-        const shared = repo.get({ groupId: book.groupId }, contactId);
+        const shared = await repo.get({ groupId: book.groupId }, contactId);
         if (shared !== undefined) return external(shared);
       }
-      const own = repo.get({ ownerMsisdn: book.hostMsisdn }, contactId);
+      const own = await repo.get({ ownerMsisdn: book.hostMsisdn }, contactId);
       return own === undefined ? null : external(own);
     },
   };

@@ -1,4 +1,3 @@
-import type { Db } from '../../db/sqlite/index.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { nameKeys } from '../domain/name-keys.js';
@@ -43,32 +42,28 @@ export async function createServices(deps: {
   /** Failures of work that runs outside a request (due subscriber answers). */
   onBackgroundError?: (error: unknown) => void;
 }) {
-  const { clock, repos } = deps;
-  const groupRepo = repos.groups;
-  const memberRepo = repos.members;
-  const vpnRepo = repos.vpn;
-  const switchboardRepo = repos.switchboards;
+  const { clock, repos, store } = deps;
 
   // Search keys made by an older version of nameKeys are recomputed before the directory loads.
-  memberRepo.rekeyNames(nameKeys);
+  await store.repos.members.rekeyNames(nameKeys);
 
   const writer = createDirectoryWriter(deps.config.conferenceAccessNumber);
   writer.load({
-    groups: groupRepo.all(),
-    vpns: vpnRepo.allVpns(),
-    members: memberRepo.all(),
-    subgroups: vpnRepo.allSubgroups(),
-    subgroupMembers: vpnRepo.allLinks(),
-    switchboards: switchboardRepo.all(),
-    switchboardExtensions: switchboardRepo.allExtensions(),
-    switchboardOperators: switchboardRepo.allOperators(),
+    groups: await store.repos.groups.all(),
+    vpns: await store.repos.vpn.allVpns(),
+    members: await store.repos.members.all(),
+    subgroups: await store.repos.vpn.allSubgroups(),
+    subgroupMembers: await store.repos.vpn.allLinks(),
+    switchboards: await store.repos.switchboards.all(),
+    switchboardExtensions: await store.repos.switchboards.allExtensions(),
+    switchboardOperators: await store.repos.switchboards.allOperators(),
   });
   const directory = writer.directory;
 
-  const tariffs = await createTariffService({ repos: deps.store.repos, clock });
-  const groupRecords = createGroupService({ repo: groupRepo, directory, writer, clock });
+  const tariffs = await createTariffService({ repos: store.repos, clock });
+  const groupRecords = createGroupService({ store, directory, writer, clock });
   const ringback = await createRingbackService({
-    store: deps.store,
+    store,
     groups: groupRecords,
     directory,
     writer,
@@ -89,8 +84,8 @@ export async function createServices(deps: {
       await ringback.recompile(id);
     },
   };
-  const members = createMemberService({ repo: memberRepo, groups, directory, writer, clock });
-  const vpn = createVpnService({ repo: vpnRepo, groups, members, directory, writer, clock });
+  const members = createMemberService({ store, groups, directory, writer, clock });
+  const vpn = createVpnService({ store, groups, members, directory, writer, clock });
   const routing = createRoutingService({ directory, tariffs, resolveRingback: ringback.resolver });
   const messages = createMessageService({ repos: deps.store.repos, routing, directory, clock });
   const subscribers = await createSimSubscriberService({ repos: deps.store.repos, directory, clock });
@@ -108,8 +103,7 @@ export async function createServices(deps: {
   });
   const cdrs = createCdrService({ repos: deps.store.repos });
   const contacts = createContactService({
-    repo: repos.contacts,
-    members: memberRepo,
+    repos: store.repos,
     groups,
     directory,
     clock,

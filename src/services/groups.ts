@@ -9,9 +9,10 @@ import {
 } from '../domain/group-rules.js';
 import { newId } from '../domain/ids.js';
 import { canonicalTimezone } from '../domain/time-zones.js';
-import type { GroupRepo, GroupRow } from '../store/group-repo.js';
+import type { GroupRow } from '../store/group-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
 import type { DirectoryWriter, RoutingDirectory } from '../store/routing-directory/index.js';
+import type { AppStore, Repositories } from '../store/sqlite-repositories.js';
 import { type GroupView, groupView } from './views.js';
 
 export interface GroupInput {
@@ -24,13 +25,14 @@ export interface GroupInput {
 }
 
 export function createGroupService(deps: {
-  repo: GroupRepo;
+  store: { repos: Pick<Repositories, 'groups'>; transaction: AppStore['transaction'] };
   directory: RoutingDirectory;
   /** Told each committed change, after its write. */
   writer: Pick<DirectoryWriter, 'putGroup' | 'removeGroup'>;
   clock: Clock;
 }) {
-  const { repo, clock } = deps;
+  const { store, clock } = deps;
+  const repo = store.repos.groups;
 
   /** Checks the rules and canonicalises the time zone in place. */
   const check = (row: Pick<GroupRow, 'institutionType' | 'valueTier' | 'timezone'>) => {
@@ -66,21 +68,21 @@ export function createGroupService(deps: {
     }
   };
 
-  const require = (id: string): GroupRow => {
-    const row = repo.byId(id);
+  const require = async (id: string): Promise<GroupRow> => {
+    const row = await repo.byId(id);
     if (!row) throw notFound('group');
     return row;
   };
 
   return {
-    exists: (id: string) => repo.byId(id) !== undefined,
+    exists: async (id: string) => (await repo.byId(id)) !== undefined,
     require,
-    get: (id: string): GroupView => groupView(require(id)),
+    get: async (id: string): Promise<GroupView> => groupView(await require(id)),
 
-    list: (page: PageRequest, scope: ReadonlySet<string> | null): Page<GroupView> =>
-      toPage(repo.list(page, scope), page.limit, groupView),
+    list: async (page: PageRequest, scope: ReadonlySet<string> | null): Promise<Page<GroupView>> =>
+      toPage(await repo.list(page, scope), page.limit, groupView),
 
-    create(input: GroupInput): GroupView {
+    async create(input: GroupInput): Promise<GroupView> {
       const now = clock.now();
       const row: GroupRow = {
         id: newId('grp'),
@@ -94,32 +96,42 @@ export function createGroupService(deps: {
         updatedAt: now,
       };
       check(row);
-      repo.insert(row);
+      await repo.insert(row);
       deps.writer.putGroup(row);
       return groupView(row);
     },
 
-    update(id: string, patch: Partial<GroupInput>): GroupView {
-      const current = require(id);
-      const row: GroupRow = {
-        ...current,
-        ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
-        updatedAt: clock.now(),
-      };
-      check(row);
-      if (row.province !== current.province) assertShortCodesStayHome(id, row.province);
-      repo.update(row);
+    async update(id: string, patch: Partial<GroupInput>): Promise<GroupView> {
+      // The stored row is the base of the new one: read and written in one transaction, so a
+      // concurrent change is not lost (the row is locked on PostgreSQL).
+      const row = await store.transaction(async (tx) => {
+        const current = await tx.groups.lock(id);
+        if (!current) throw notFound('group');
+        const next: GroupRow = {
+          ...current,
+          ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
+          updatedAt: clock.now(),
+        };
+        check(next);
+        if (next.province !== current.province) assertShortCodesStayHome(id, next.province);
+        await tx.groups.update(next);
+        return next;
+      });
       deps.writer.putGroup(row);
       return groupView(row);
     },
 
-    remove(id: string): void {
-      require(id);
-      const count = repo.memberCount(id);
-      if (count > 0) {
-        throw new AppError('group_has_members', `the group still has ${count} members: delete them first`);
-      }
-      repo.delete(id);
+    async remove(id: string): Promise<void> {
+      // The count decides the delete: both in one transaction, the group's row locked so that
+      // no member joins between them (on PostgreSQL; SQLite runs transactions one at a time).
+      await store.transaction(async (tx) => {
+        if (!(await tx.groups.lock(id))) throw notFound('group');
+        const count = await tx.groups.memberCount(id);
+        if (count > 0) {
+          throw new AppError('group_has_members', `the group still has ${count} members: delete them first`);
+        }
+        await tx.groups.delete(id);
+      });
       deps.writer.removeGroup(id);
     },
   };

@@ -4,12 +4,17 @@ import type { Province } from '../domain/group-rules.js';
 import { newId } from '../domain/ids.js';
 import { nameKeys } from '../domain/name-keys.js';
 import { menuKeysOfMember } from '../engines/switchboard/menu.js';
-
-import type { MemberFilter, MemberRepo, MemberRow } from '../store/member-repo.js';
+import { isUniqueViolation } from '../store/constraint-errors.js';
+import type { MemberFilter, MemberRow } from '../store/member-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
 import type { DirectoryWriter, RoutingDirectory } from '../store/routing-directory/index.js';
+import type { AppStore, Repositories } from '../store/sqlite-repositories.js';
 import type { GroupService } from './groups.js';
-import { assertProvinceAllowsShortCode, assertShortCodeAllowed } from './short-codes.js';
+import {
+  assertProvinceAllowsShortCode,
+  assertShortCodeAllowed,
+  assertShortCodeFreeInStore,
+} from './short-codes.js';
 import { type MemberView, memberView } from './views.js';
 
 export interface MemberInput {
@@ -26,15 +31,18 @@ export interface MemberPatch extends Partial<MemberInput> {
   shortCode?: string | null | undefined;
 }
 
+type MemberRepos = Pick<Repositories, 'groups' | 'members' | 'vpn'>;
+
 export function createMemberService(deps: {
-  repo: MemberRepo;
+  store: { repos: MemberRepos; transaction: AppStore['transaction'] };
   groups: Pick<GroupService, 'require'>;
   directory: RoutingDirectory;
   /** Told each committed change, after its write. */
   writer: Pick<DirectoryWriter, 'putMember' | 'removeMember'>;
   clock: Clock;
 }) {
-  const { repo, clock } = deps;
+  const { store, clock } = deps;
+  const repo = store.repos.members;
   const dir = deps.directory;
 
   const view = (row: MemberRow) => memberView(row, [...(dir.membersById.get(row.id)?.subgroupIds ?? [])]);
@@ -57,14 +65,15 @@ export function createMemberService(deps: {
     }
   };
 
-  const require = (groupId: string, memberId: string): MemberRow => {
-    const row = repo.byId(memberId);
+  const requireIn = async (repos: MemberRepos, groupId: string, memberId: string): Promise<MemberRow> => {
+    const row = await repos.members.byId(memberId);
     if (!row || row.groupId !== groupId) throw notFound('member');
     return row;
   };
+  const require = (groupId: string, memberId: string) => requireIn(store.repos, groupId, memberId);
 
-  const assertMsisdnFree = (msisdn: string, memberId?: string) => {
-    const holder = dir.membersByMsisdn.get(msisdn) ?? repo.byMsisdn(msisdn);
+  const assertMsisdnFree = async (repos: MemberRepos, msisdn: string, memberId?: string) => {
+    const holder = dir.membersByMsisdn.get(msisdn) ?? (await repos.members.byMsisdn(msisdn));
     if (holder && holder.id !== memberId) {
       throw new AppError('msisdn_taken', `${msisdn} already belongs to a member of a group`, [
         { path: 'msisdn', message: 'already a member' },
@@ -79,18 +88,33 @@ export function createMemberService(deps: {
     }
   };
 
+  /**
+   * The database refused a number or short code a concurrent writer took after our checks
+   * passed: the checks again, now that it has committed, give the precise 409.
+   */
+  const explainUniqueViolation = async (error: unknown, groupId: string, row: MemberRow): Promise<never> => {
+    if (isUniqueViolation(error)) {
+      await assertMsisdnFree(store.repos, row.msisdn, row.id);
+      if (row.shortCode !== null) {
+        await assertShortCodeFreeInStore(store.repos, groupId, row.shortCode, { memberId: row.id });
+      }
+    }
+    throw error;
+  };
+
   return {
     require,
-    get: (groupId: string, memberId: string): MemberView => view(require(groupId, memberId)),
+    get: async (groupId: string, memberId: string): Promise<MemberView> =>
+      view(await require(groupId, memberId)),
 
-    list(groupId: string, filter: MemberFilter, page: PageRequest): Page<MemberView> {
-      deps.groups.require(groupId);
-      return toPage(repo.list(groupId, filter, page), page.limit, view);
+    async list(groupId: string, filter: MemberFilter, page: PageRequest): Promise<Page<MemberView>> {
+      await deps.groups.require(groupId);
+      return toPage(await repo.list(groupId, filter, page), page.limit, view);
     },
 
-    create(groupId: string, input: MemberInput): MemberView {
-      const group = deps.groups.require(groupId);
-      assertMsisdnFree(input.msisdn);
+    async create(groupId: string, input: MemberInput): Promise<MemberView> {
+      const group = await deps.groups.require(groupId);
+      await assertMsisdnFree(store.repos, input.msisdn);
       const now = clock.now();
       const keys = nameKeys(input.name);
       const row: MemberRow = {
@@ -108,38 +132,57 @@ export function createMemberService(deps: {
         createdAt: now,
         updatedAt: now,
       };
-      repo.insert(row);
+      try {
+        await repo.insert(row);
+      } catch (error) {
+        return explainUniqueViolation(error, groupId, row);
+      }
       deps.writer.putMember(row);
       return view(row);
     },
 
-    update(groupId: string, memberId: string, patch: MemberPatch): MemberView {
-      const current = require(groupId, memberId);
-      const next: MemberRow = { ...current, updatedAt: clock.now() };
-      for (const [field, value] of Object.entries(patch)) {
-        if (value !== undefined) (next as Record<string, unknown>)[field] = value;
-      }
-      if (patch.name !== undefined) {
-        const keys = nameKeys(patch.name);
-        next.namePinyin = keys.pinyin;
-        next.nameInitials = keys.initials;
-      }
-      if (next.msisdn !== current.msisdn) assertMsisdnFree(next.msisdn, memberId);
-      if (next.shortCode !== null) {
-        if (next.shortCode !== current.shortCode) {
-          assertShortCodeAllowed(dir, groupId, next.shortCode, { memberId });
-        }
-        assertProvinceAllowsShortCode(dir, groupId, next.homeProvince);
-      }
-      repo.update(next);
+    async update(groupId: string, memberId: string, patch: MemberPatch): Promise<MemberView> {
+      let attempted: MemberRow | undefined;
+      // The stored row is the base of the new one, and a new short code is checked against
+      // what is committed: one transaction, the group's row locked (on PostgreSQL) so that
+      // two holders cannot take the same code at once.
+      const next = await store
+        .transaction(async (tx) => {
+          const current = await requireIn(tx, groupId, memberId);
+          const row: MemberRow = { ...current, updatedAt: clock.now() };
+          for (const [field, value] of Object.entries(patch)) {
+            if (value !== undefined) (row as Record<string, unknown>)[field] = value;
+          }
+          if (patch.name !== undefined) {
+            const keys = nameKeys(patch.name);
+            row.namePinyin = keys.pinyin;
+            row.nameInitials = keys.initials;
+          }
+          attempted = row;
+          if (row.msisdn !== current.msisdn) await assertMsisdnFree(tx, row.msisdn, memberId);
+          if (row.shortCode !== null) {
+            if (row.shortCode !== current.shortCode) {
+              assertShortCodeAllowed(dir, groupId, row.shortCode, { memberId });
+              await tx.groups.lock(groupId);
+              await assertShortCodeFreeInStore(tx, groupId, row.shortCode, { memberId });
+            }
+            assertProvinceAllowsShortCode(dir, groupId, row.homeProvince);
+          }
+          await tx.members.update(row);
+          return row;
+        })
+        .catch((error: unknown) =>
+          attempted === undefined ? Promise.reject(error) : explainUniqueViolation(error, groupId, attempted),
+        );
+      // The directory follows the commit.
       deps.writer.putMember(next);
       return view(next);
     },
 
-    remove(groupId: string, memberId: string): void {
-      require(groupId, memberId);
+    async remove(groupId: string, memberId: string): Promise<void> {
+      await require(groupId, memberId);
       assertNoMenuSendsTo(groupId, memberId);
-      repo.delete(memberId);
+      await repo.delete(memberId);
       deps.writer.removeMember(memberId);
     },
   };

@@ -1,6 +1,9 @@
 import { AppError } from '../domain/errors.js';
 import { validateShortCode } from '../engines/vpn/index.js';
 import type { RoutingDirectory } from '../store/routing-directory/index.js';
+import type { Repositories } from '../store/sqlite-repositories.js';
+
+type ShortCodeHolder = { memberId?: string; subgroupId?: string };
 
 /**
  * The one place that decides whether a member or sub-group may hold a short code: the group
@@ -11,7 +14,7 @@ export function assertShortCodeAllowed(
   directory: RoutingDirectory,
   groupId: string,
   shortCode: string,
-  holder: { memberId?: string; subgroupId?: string },
+  holder: ShortCodeHolder,
   field = 'shortCode',
 ): void {
   const group = directory.groups.get(groupId);
@@ -29,12 +32,41 @@ export function assertShortCodeAllowed(
     (taken.kind === 'member' && taken.id === holder.memberId) ||
     (taken.kind === 'subgroup' && taken.id === holder.subgroupId);
   if (!sameHolder) {
-    const who = taken.kind === 'member' ? `member ${taken.id}` : `sub-group ${taken.id}`;
-    throw new AppError('short_code_taken', `short code ${shortCode} is held by ${who}`, [
-      { path: field, message: 'already taken in this group' },
-    ]);
+    throw shortCodeTaken(
+      shortCode,
+      taken.kind === 'member' ? `member ${taken.id}` : `sub-group ${taken.id}`,
+      field,
+    );
   }
 }
+
+/**
+ * The committed holders of the code, for the transaction that assigns it (after
+ * `assertShortCodeAllowed`, with the group's row locked): the directory follows commits, so a
+ * concurrent assignment may not be in it yet, and no unique constraint spans members and
+ * sub-groups.
+ */
+export async function assertShortCodeFreeInStore(
+  tx: Pick<Repositories, 'members' | 'vpn'>,
+  groupId: string,
+  shortCode: string,
+  holder: ShortCodeHolder,
+  field = 'shortCode',
+): Promise<void> {
+  const member = await tx.members.byShortCode(groupId, shortCode);
+  if (member !== undefined && member.id !== holder.memberId) {
+    throw shortCodeTaken(shortCode, `member ${member.id}`, field);
+  }
+  const subgroup = await tx.vpn.subgroupByShortCode(groupId, shortCode);
+  if (subgroup !== undefined && subgroup.id !== holder.subgroupId) {
+    throw shortCodeTaken(shortCode, `sub-group ${subgroup.id}`, field);
+  }
+}
+
+const shortCodeTaken = (shortCode: string, who: string, field: string) =>
+  new AppError('short_code_taken', `short code ${shortCode} is held by ${who}`, [
+    { path: field, message: 'already taken in this group' },
+  ]);
 
 /** Without cross-province, only members of the group's home province may hold a short code. */
 export function assertProvinceAllowsShortCode(

@@ -2,7 +2,6 @@ import type { Clock } from '../domain/clock.js';
 import { notFound } from '../domain/errors.js';
 import type { AlertResponse } from '../engines/calls/types.js';
 import type { RoutingDirectory } from '../store/routing-directory/index.js';
-import type { SimSubscriberRepo } from '../store/sim-subscriber-repo.js';
 import type { Repositories } from '../store/sqlite-repositories.js';
 import type { Principal } from './api-keys.js';
 

@@ -1,5 +1,5 @@
 import type { Clock } from '../domain/clock.js';
-import { AppError, type FieldIssue, notFound } from '../domain/errors.js';
+import { AppError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { nameKeys } from '../domain/name-keys.js';
 import { toE164 } from '../domain/phone.js';
@@ -142,7 +142,7 @@ export function createSwitchboardService(deps: {
 
   const pilotTaken = (pilot: string, what: string) =>
     new AppError('pilot_number_taken', `${pilot} is already ${what}`, [
-      { path: 'body.pilotNumber', message: `already ${what}` },
+      { path: 'pilotNumber', message: `already ${what}` },
     ]);
 
   /**
@@ -165,15 +165,10 @@ export function createSwitchboardService(deps: {
   const assertValid = (groupId: string, rules: SwitchboardRules) => {
     const issues = validateSwitchboard(rules, { isGroupMember: isMemberOf(groupId) });
     if (issues.length === 0) return;
-    const errors: FieldIssue[] = issues.map((issue) => ({
-      path: `body.${issue.path}`,
-      message: issue.message,
-    }));
-    const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
     const code = issues.every((issue: SwitchboardIssue) => issue.code === 'member_outside_group')
       ? 'member_outside_group'
       : 'switchboard_invalid';
-    throw new AppError(code, `the switchboard cannot be configured so: ${detail}`, errors);
+    throw AppError.listing(code, 'the switchboard cannot be configured so', issues);
   };
 
   /**
@@ -331,7 +326,7 @@ export function createSwitchboardService(deps: {
      */
     async putExtension(id: string, extension: string, memberId: string) {
       const entry = entryOf(id);
-      requireGroupMember(entry, memberId, 'body.memberId');
+      requireGroupMember(entry, memberId, 'memberId');
       const created = await repo.putExtension({ switchboardId: id, extension, memberId });
       writer.putExtension(id, extension, memberId);
       return { created, extension: { switchboardId: id, extension, memberId } };

@@ -2,11 +2,13 @@ import type { Clock } from '../domain/clock.js';
 import { AppError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { validateShortCode } from '../engines/vpn/index.js';
+import { isUniqueViolation } from '../store/constraint-errors.js';
 import type { DirectoryWriter, RoutingDirectory } from '../store/routing-directory/index.js';
-import type { SubgroupRow, VpnRepo, VpnRow } from '../store/vpn-repo.js';
+import type { AppStore, Repositories } from '../store/sqlite-repositories.js';
+import type { SubgroupRow, VpnRow } from '../store/vpn-repo.js';
 import type { GroupService } from './groups.js';
 import type { MemberService } from './members.js';
-import { assertShortCodeAllowed } from './short-codes.js';
+import { assertShortCodeAllowed, assertShortCodeFreeInStore } from './short-codes.js';
 
 export interface VpnInput {
   shortCodeLength: { min: number; max: number };
@@ -29,8 +31,10 @@ const vpnView = (row: VpnRow) => ({
   onnetRateFenPerMinute: row.onnetRateFenPerMinute,
 });
 
+type VpnRepos = Pick<Repositories, 'groups' | 'members' | 'vpn'>;
+
 export function createVpnService(deps: {
-  repo: VpnRepo;
+  store: { repos: VpnRepos; transaction: AppStore['transaction'] };
   groups: Pick<GroupService, 'require'>;
   members: Pick<MemberService, 'require'>;
   directory: RoutingDirectory;
@@ -41,7 +45,8 @@ export function createVpnService(deps: {
   >;
   clock: Clock;
 }) {
-  const { repo } = deps;
+  const { store } = deps;
+  const repo = store.repos.vpn;
   const dir = deps.directory;
 
   const subgroupView = (row: SubgroupRow) => ({
@@ -54,10 +59,39 @@ export function createVpnService(deps: {
     createdAt: new Date(row.createdAt).toISOString(),
   });
 
-  const requireSubgroup = (groupId: string, subgroupId: string): SubgroupRow => {
-    const row = repo.subgroup(subgroupId);
+  const requireSubgroup = async (groupId: string, subgroupId: string): Promise<SubgroupRow> => {
+    const row = await repo.subgroup(subgroupId);
     if (!row || row.groupId !== groupId) throw notFound('sub-group');
     return row;
+  };
+
+  /**
+   * Writes a sub-group whose new short code (if any) passed `assertShortCodeAllowed`: the
+   * committed holders are checked in the same transaction, the group's row locked (on
+   * PostgreSQL) so that two holders cannot take the code at once; a unique refusal from a
+   * writer that got there first still answers the 409.
+   */
+  const writeSubgroup = async (
+    row: SubgroupRow,
+    codeChanged: boolean,
+    write: (tx: VpnRepos) => Promise<unknown>,
+  ): Promise<void> => {
+    const { groupId, shortCode } = row;
+    const holder = { subgroupId: row.id };
+    try {
+      await store.transaction(async (tx) => {
+        if (codeChanged && shortCode !== null) {
+          await tx.groups.lock(groupId);
+          await assertShortCodeFreeInStore(tx, groupId, shortCode, holder);
+        }
+        await write(tx);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error) && shortCode !== null) {
+        await assertShortCodeFreeInStore(store.repos, groupId, shortCode, holder);
+      }
+      throw error;
+    }
   };
 
   /** New plan settings must keep every code already held valid. */
@@ -82,15 +116,15 @@ export function createVpnService(deps: {
   };
 
   return {
-    get(groupId: string) {
-      deps.groups.require(groupId);
-      const row = repo.vpn(groupId);
+    async get(groupId: string) {
+      await deps.groups.require(groupId);
+      const row = await repo.vpn(groupId);
       if (!row) throw notFound('VPN of this group');
       return vpnView(row);
     },
 
-    put(groupId: string, input: VpnInput) {
-      deps.groups.require(groupId);
+    async put(groupId: string, input: VpnInput) {
+      await deps.groups.require(groupId);
       if (input.shortCodeLength.min > input.shortCodeLength.max) {
         throw new AppError('validation_failed', 'shortCodeLength.min must not exceed shortCodeLength.max', [
           { path: 'shortCodeLength.min', message: 'greater than max' },
@@ -106,21 +140,27 @@ export function createVpnService(deps: {
         onnetRateFenPerMinute: input.onnetRateFenPerMinute ?? null,
         updatedAt: deps.clock.now(),
       };
-      const created = !repo.vpn(groupId);
-      repo.upsertVpn(row);
+      // Whether it was created is decided by the same transaction that writes it.
+      const created = await store.transaction(async (tx) => {
+        await tx.groups.lock(groupId);
+        const existed = (await tx.vpn.vpn(groupId)) !== undefined;
+        await tx.vpn.upsertVpn(row);
+        return !existed;
+      });
       deps.writer.setVpn(groupId, row);
       return { created, vpn: vpnView(row) };
     },
 
-    listSubgroups(groupId: string) {
-      deps.groups.require(groupId);
-      return repo.subgroupsOf(groupId).map(subgroupView);
+    async listSubgroups(groupId: string) {
+      await deps.groups.require(groupId);
+      return (await repo.subgroupsOf(groupId)).map(subgroupView);
     },
 
-    getSubgroup: (groupId: string, subgroupId: string) => subgroupView(requireSubgroup(groupId, subgroupId)),
+    getSubgroup: async (groupId: string, subgroupId: string) =>
+      subgroupView(await requireSubgroup(groupId, subgroupId)),
 
-    createSubgroup(groupId: string, input: SubgroupInput) {
-      deps.groups.require(groupId);
+    async createSubgroup(groupId: string, input: SubgroupInput) {
+      await deps.groups.require(groupId);
       if (!dir.groups.get(groupId)?.vpn) {
         throw new AppError(
           'vpn_required',
@@ -137,13 +177,13 @@ export function createVpnService(deps: {
         onnetRateFenPerMinute: input.onnetRateFenPerMinute ?? null,
         createdAt: deps.clock.now(),
       };
-      repo.insertSubgroup(row);
+      await writeSubgroup(row, true, (tx) => tx.vpn.insertSubgroup(row));
       deps.writer.putSubgroup(row);
       return subgroupView(row);
     },
 
-    updateSubgroup(groupId: string, subgroupId: string, patch: Partial<SubgroupInput>) {
-      const current = requireSubgroup(groupId, subgroupId);
+    async updateSubgroup(groupId: string, subgroupId: string, patch: Partial<SubgroupInput>) {
+      const current = await requireSubgroup(groupId, subgroupId);
       const row: SubgroupRow = {
         ...current,
         ...(patch.name !== undefined && { name: patch.name }),
@@ -152,32 +192,33 @@ export function createVpnService(deps: {
           onnetRateFenPerMinute: patch.onnetRateFenPerMinute,
         }),
       };
-      if (row.shortCode !== null && row.shortCode !== current.shortCode) {
+      const codeChanged = row.shortCode !== current.shortCode;
+      if (row.shortCode !== null && codeChanged) {
         assertShortCodeAllowed(dir, groupId, row.shortCode, { subgroupId });
       }
-      repo.updateSubgroup(row);
+      await writeSubgroup(row, codeChanged, (tx) => tx.vpn.updateSubgroup(row));
       deps.writer.putSubgroup(row);
       return subgroupView(row);
     },
 
-    deleteSubgroup(groupId: string, subgroupId: string) {
-      requireSubgroup(groupId, subgroupId);
-      repo.deleteSubgroup(subgroupId);
+    async deleteSubgroup(groupId: string, subgroupId: string) {
+      await requireSubgroup(groupId, subgroupId);
+      await repo.deleteSubgroup(subgroupId);
       deps.writer.removeSubgroup(groupId, subgroupId);
     },
 
-    join(groupId: string, subgroupId: string, memberId: string) {
-      const subgroup = requireSubgroup(groupId, subgroupId);
-      deps.members.require(groupId, memberId);
-      repo.link(subgroupId, memberId);
+    async join(groupId: string, subgroupId: string, memberId: string) {
+      const subgroup = await requireSubgroup(groupId, subgroupId);
+      await deps.members.require(groupId, memberId);
+      await repo.link(subgroupId, memberId);
       deps.writer.joinSubgroup(subgroupId, memberId);
       return subgroupView(subgroup);
     },
 
-    leave(groupId: string, subgroupId: string, memberId: string) {
-      const subgroup = requireSubgroup(groupId, subgroupId);
-      deps.members.require(groupId, memberId);
-      repo.unlink(subgroupId, memberId);
+    async leave(groupId: string, subgroupId: string, memberId: string) {
+      const subgroup = await requireSubgroup(groupId, subgroupId);
+      await deps.members.require(groupId, memberId);
+      await repo.unlink(subgroupId, memberId);
       deps.writer.leaveSubgroup(subgroupId, memberId);
       return subgroupView(subgroup);
     },

@@ -18,6 +18,12 @@ export function createGroupRepo(db: Db) {
     .prepare();
   return {
     byId: (id: string): GroupRow | undefined => byId.get({ id }),
+    /**
+     * The group's row, read inside a transaction to decide a write that must hold against
+     * another writer (the group's members, its short codes): on PostgreSQL it locks the row
+     * until the transaction ends; SQLite runs transactions one at a time, so a plain read.
+     */
+    lock: (id: string): GroupRow | undefined => byId.get({ id }),
     all: (): GroupRow[] => db.select().from(groups).all(),
     list(page: PageRequest, scope: ReadonlySet<string> | null): GroupRow[] {
       const where: SQL[] = [];

@@ -26,6 +26,13 @@ export function createMemberRepo(db: Db) {
     byId: (id: string): MemberRow | undefined => byId.get({ id }),
     byMsisdn: (msisdn: string): MemberRow | undefined => byMsisdn.get({ msisdn }),
     all: (): MemberRow[] => db.select().from(members).all(),
+    /** The member of the group holding the short code, if any. */
+    byShortCode: (groupId: string, shortCode: string): MemberRow | undefined =>
+      db
+        .select()
+        .from(members)
+        .where(and(eq(members.groupId, groupId), eq(members.shortCode, shortCode)))
+        .get(),
 
     /**
      * Recomputes every member's search keys when they were made by an older version of

@@ -18,6 +18,13 @@ export function createVpnRepo(db: Db) {
     subgroupsOf: (groupId: string): SubgroupRow[] =>
       db.select().from(subgroups).where(eq(subgroups.groupId, groupId)).orderBy(asc(subgroups.id)).all(),
     allSubgroups: (): SubgroupRow[] => db.select().from(subgroups).all(),
+    /** The sub-group of the group holding the short code, if any. */
+    subgroupByShortCode: (groupId: string, shortCode: string): SubgroupRow | undefined =>
+      db
+        .select()
+        .from(subgroups)
+        .where(and(eq(subgroups.groupId, groupId), eq(subgroups.shortCode, shortCode)))
+        .get(),
     insertSubgroup: (row: SubgroupRow) => db.insert(subgroups).values(row).run(),
     updateSubgroup: (row: SubgroupRow) => db.update(subgroups).set(row).where(eq(subgroups.id, row.id)).run(),
     deleteSubgroup: (id: string) => db.delete(subgroups).where(eq(subgroups.id, id)).run(),

@@ -16,7 +16,7 @@ function service(rows: ApiKeyRow[] = []) {
     adminKey: ADMIN,
     hmacSecret: 'test-hmac-secret',
     defaultRateLimitPerSecond: 1000,
-    groupExists: () => true,
+    groupExists: async () => true,
   });
   return { keys, stored };
 }
