@@ -342,7 +342,7 @@ export function createSwitchboardService(deps: {
     /** Seats the member at the operator desk or changes their status; `created` when new (as for extensions). */
     async putOperator(id: string, memberId: string, status: OperatorStatus) {
       const entry = entryOf(id);
-      requireGroupMember(entry, memberId, 'params.memberId');
+      requireGroupMember(entry, memberId, 'memberId');
       const now = clock.now();
       const created = await repo.putOperator({ switchboardId: id, memberId, status, updatedAt: now });
       writer.putOperator(id, memberId, status);
