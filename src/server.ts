@@ -54,6 +54,14 @@ async function main() {
     }
     throw error;
   }
+  if (config.databaseUrl !== undefined) {
+    // Refused rather than ignored: data meant for PostgreSQL must not land in a SQLite file
+    // nobody looks at. The PostgreSQL backend is being built (README, Backends).
+    process.stderr.write(
+      'DATABASE_URL is set, but this version keeps its data in SQLite only (see Backends in the README): unset DATABASE_URL to run on SQLite in DATA_DIR\n',
+    );
+    process.exit(2);
+  }
   const logger = process.stdout.isTTY
     ? { level: config.logLevel, transport: { target: 'pino-pretty' }, redact: ['req.headers.authorization'] }
     : { level: config.logLevel, redact: ['req.headers.authorization'] };

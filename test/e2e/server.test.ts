@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,24 @@ afterAll(() => {
 });
 
 describe('the built server as a process', () => {
+  it('refuses to start on a DATABASE_URL (PostgreSQL is not served yet) instead of writing to SQLite', () => {
+    const ownDir = path.join(dataDir, 'postgres-refused');
+    const run = spawnSync(process.execPath, [SERVER], {
+      env: {
+        ...process.env,
+        DATA_DIR: ownDir,
+        PORT: '0',
+        DATABASE_URL: 'postgres://sim:secret@db.invalid:5432/sim',
+      },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('DATABASE_URL is set, but this version keeps its data in SQLite only');
+    expect(run.stderr).not.toContain('secret');
+    expect(existsSync(ownDir)).toBe(false);
+  });
+
   it('generates and prints the admin key once, serves the API, and keeps data across a graceful restart', async () => {
     expect(existsSync(SERVER), 'run `npm run build` first').toBe(true);
     const first = await start({});

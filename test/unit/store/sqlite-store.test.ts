@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createWriteBatch } from '../../../db/write-batch.js';
 import { createSqliteStore } from '../../../src/store/sqlite-store.js';
+import { gate } from '../../helpers/gate.js';
 
 let dir: string;
 let writer: Database.Database;
@@ -37,13 +38,6 @@ function seats(client: Database.Database) {
 
 const committed = () => reader.prepare('SELECT id FROM seat ORDER BY id').pluck().all();
 const turn = () => new Promise((resolve) => setImmediate(resolve));
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { open, opened };
-}
 
 describe('the SQLite store', () => {
   it('answers promises, and a repository error is a rejection rather than a throw', async () => {
