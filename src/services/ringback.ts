@@ -225,6 +225,17 @@ export async function createRingbackService(deps: {
   const toneIdsOf = async (repos: RingbackRepos, groupId: string) =>
     new Set((await repos.ringback.tonesOf(groupId)).map((tone) => tone.id));
 
+  /** A policy input's stored fields, defaults applied (the inverse of `inputOf`). */
+  const fieldsOf = (input: PolicyInput) => ({
+    name: input.name,
+    appliesTo: input.appliesTo,
+    schedule: input.schedule ?? null,
+    toneIds: input.toneIds,
+    playback: input.playback,
+    priority: input.priority ?? 0,
+    enabled: input.enabled ?? true,
+  });
+
   const inputOf = (row: RingbackPolicyRow): PolicyInput => ({
     name: row.name,
     appliesTo: row.appliesTo,
@@ -316,13 +327,7 @@ export async function createRingbackService(deps: {
           id: newId('rbp'),
           groupId,
           seq: await tx.ringback.nextSeq(groupId),
-          name: input.name,
-          appliesTo: input.appliesTo,
-          schedule: input.schedule ?? null,
-          toneIds: input.toneIds,
-          playback: input.playback,
-          priority: input.priority ?? 0,
-          enabled: input.enabled ?? true,
+          ...fieldsOf(input),
           createdAt: now,
           updatedAt: now,
         };
@@ -348,13 +353,7 @@ export async function createRingbackService(deps: {
         assertValidPolicy(merged, await toneIdsOf(tx, groupId));
         const updated: RingbackPolicyRow = {
           ...current,
-          name: merged.name,
-          appliesTo: merged.appliesTo,
-          schedule: merged.schedule ?? null,
-          toneIds: merged.toneIds,
-          playback: merged.playback,
-          priority: merged.priority ?? 0,
-          enabled: merged.enabled ?? true,
+          ...fieldsOf(merged),
           updatedAt,
         };
         return {
