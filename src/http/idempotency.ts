@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
 import type { IdempotencyRow } from '../store/idempotency-repo.js';
-import type { Repositories } from '../store/sqlite-repositories.js';
+import type { Repositories } from '../store/repositories.js';
 import { sendProblem } from './problem-details.js';
 
 declare module 'fastify' {

@@ -4,7 +4,7 @@ import { AppError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { ApiKeyRow, StoredSecret } from '../store/api-key-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
-import type { AppStore, Repositories } from '../store/sqlite-repositories.js';
+import type { AppStore, Repositories } from '../store/repositories.js';
 import { type ApiKeyView, hashKey, keyHasher, toApiKeyView } from './api-key-secrets.js';
 
 export type { ApiKeyView } from './api-key-secrets.js';

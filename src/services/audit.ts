@@ -1,7 +1,7 @@
 import { newId } from '../domain/ids.js';
 import type { AuditRow } from '../store/audit-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
-import type { Repositories } from '../store/sqlite-repositories.js';
+import type { Repositories } from '../store/repositories.js';
 
 export interface AuditEntry {
   id: string;

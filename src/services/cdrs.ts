@@ -1,7 +1,7 @@
 import { notFound } from '../domain/errors.js';
 import type { CdrFilter } from '../store/cdr-repo.js';
 import { type PageRequest, toPage } from '../store/pagination.js';
-import type { Repositories } from '../store/sqlite-repositories.js';
+import type { Repositories } from '../store/repositories.js';
 import type { Principal } from './api-keys.js';
 import { cdrView } from './calls.js';
 

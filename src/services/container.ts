@@ -1,8 +1,9 @@
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { nameKeys } from '../domain/name-keys.js';
+import type { AppStore } from '../store/repositories.js';
 import { createDirectoryWriter } from '../store/routing-directory/index.js';
-import type { AppStore, createSqliteRepositories } from '../store/sqlite-repositories.js';
+import type { createSqliteRepositories } from '../store/sqlite-repositories.js';
 import { createApiKeyService } from './api-keys.js';
 import { createAuditService } from './audit.js';
 import { createBillingService } from './billing.js';

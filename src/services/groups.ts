@@ -11,8 +11,8 @@ import { newId } from '../domain/ids.js';
 import { canonicalTimezone } from '../domain/time-zones.js';
 import type { GroupRow } from '../store/group-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
+import type { AppStore, Repositories } from '../store/repositories.js';
 import type { DirectoryWriter, RoutingDirectory } from '../store/routing-directory/index.js';
-import type { AppStore, Repositories } from '../store/sqlite-repositories.js';
 import { type GroupView, groupView } from './views.js';
 
 export interface GroupInput {

@@ -7,8 +7,8 @@ import { menuKeysOfMember } from '../engines/switchboard/menu.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
 import type { MemberFilter, MemberRow } from '../store/member-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
+import type { AppStore, Repositories } from '../store/repositories.js';
 import type { DirectoryWriter, RoutingDirectory } from '../store/routing-directory/index.js';
-import type { AppStore, Repositories } from '../store/sqlite-repositories.js';
 import type { GroupService } from './groups.js';
 import {
   assertProvinceAllowsShortCode,

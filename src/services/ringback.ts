@@ -17,10 +17,10 @@ import {
   validateRingbackPolicy,
 } from '../engines/ringback/index.js';
 import type { RouteRequest } from '../engines/vpn/index.js';
+import type { AppStore, Repositories } from '../store/repositories.js';
 import type { RingbackPolicyRow, RingbackToneRow } from '../store/ringback-repo.js';
 import type { DirectoryWriter, MemberEntry, RoutingDirectory } from '../store/routing-directory/index.js';
 import { createSerialLock } from '../store/serial-lock.js';
-import type { AppStore, Repositories } from '../store/sqlite-repositories.js';
 import type { GroupService } from './groups.js';
 import type { RingbackResolver } from './routing.js';
 import type { TariffService } from './tariffs.js';

@@ -1,7 +1,7 @@
 import { AppError } from '../domain/errors.js';
 import { validateShortCode } from '../engines/vpn/index.js';
+import type { Repositories } from '../store/repositories.js';
 import type { RoutingDirectory } from '../store/routing-directory/index.js';
-import type { Repositories } from '../store/sqlite-repositories.js';
 
 type ShortCodeHolder = { memberId?: string; subgroupId?: string };
 

@@ -1,8 +1,8 @@
 import type { Clock } from '../domain/clock.js';
 import { notFound } from '../domain/errors.js';
 import type { AlertResponse } from '../engines/calls/types.js';
+import type { Repositories } from '../store/repositories.js';
 import type { RoutingDirectory } from '../store/routing-directory/index.js';
-import type { Repositories } from '../store/sqlite-repositories.js';
 import type { Principal } from './api-keys.js';
 
 export type SubscriberBehaviourName = 'manual' | AlertResponse;

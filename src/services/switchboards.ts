@@ -23,12 +23,12 @@ import {
 } from '../engines/switchboard/validate.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
+import type { AppStore, Repositories } from '../store/repositories.js';
 import type {
   DirectoryWriter,
   RoutingDirectory,
   SwitchboardEntry,
 } from '../store/routing-directory/index.js';
-import type { AppStore, Repositories } from '../store/sqlite-repositories.js';
 import type { SwitchboardRow } from '../store/switchboard-repo.js';
 import type { GroupService } from './groups.js';
 import { iso } from './views.js';

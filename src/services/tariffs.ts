@@ -8,7 +8,7 @@ import {
   type TariffVersion,
   tariffAt,
 } from '../engines/rating/tariff.js';
-import type { Repositories } from '../store/sqlite-repositories.js';
+import type { Repositories } from '../store/repositories.js';
 
 /** Tariff versions take effect at local midnight in the operator's zone. */
 const TARIFF_ZONE = 'Asia/Shanghai';

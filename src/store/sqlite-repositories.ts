@@ -13,8 +13,7 @@ import { createMemberRepo } from './member-repo.js';
 import { createMessageRepo } from './message-repo.js';
 import { createRingbackRepo } from './ringback-repo.js';
 import { createSimSubscriberRepo } from './sim-subscriber-repo.js';
-import { type AsyncRepos, createSqliteStore } from './sqlite-store.js';
-import type { Store } from './store.js';
+import { createSqliteStore } from './sqlite-store.js';
 import { createSwitchboardRepo } from './switchboard-repo.js';
 import { createTariffRepo } from './tariff-repo.js';
 import { createVpnRepo } from './vpn-repo.js';
@@ -42,14 +41,6 @@ export function createSqliteRepositories(db: Db) {
   };
 }
 
-/**
- * The repositories every backend provides: what the SQLite ones answer, as promises. The
- * PostgreSQL implementations answer to the same type.
- */
-export type Repositories = AsyncRepos<ReturnType<typeof createSqliteRepositories>>;
-
 export function createSqliteBackedStore(db: Db) {
   return createSqliteStore(db.$client, createSqliteRepositories(db));
 }
-
-export type AppStore = Store<Repositories>;

@@ -3,8 +3,9 @@ import type { Menu } from '../../../src/engines/switchboard/types.js';
 import { createSwitchboardService } from '../../../src/services/switchboards.js';
 import { createGroupRepo } from '../../../src/store/group-repo.js';
 import { createMemberRepo } from '../../../src/store/member-repo.js';
+import type { AppStore } from '../../../src/store/repositories.js';
 import { createDirectoryWriter } from '../../../src/store/routing-directory/index.js';
-import { type AppStore, createSqliteBackedStore } from '../../../src/store/sqlite-repositories.js';
+import { createSqliteBackedStore } from '../../../src/store/sqlite-repositories.js';
 import { createSwitchboardRepo } from '../../../src/store/switchboard-repo.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import {

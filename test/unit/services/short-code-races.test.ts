@@ -5,12 +5,9 @@ import { createContactService } from '../../../src/services/contacts.js';
 import { createGroupService } from '../../../src/services/groups.js';
 import { createMemberService } from '../../../src/services/members.js';
 import { createVpnService } from '../../../src/services/vpn.js';
+import type { AppStore, Repositories } from '../../../src/store/repositories.js';
 import { createDirectoryWriter } from '../../../src/store/routing-directory/index.js';
-import {
-  type AppStore,
-  createSqliteBackedStore,
-  type Repositories,
-} from '../../../src/store/sqlite-repositories.js';
+import { createSqliteBackedStore } from '../../../src/store/sqlite-repositories.js';
 
 /**
  * The taken-once rules when the store answers later than the next request arrives, as a
