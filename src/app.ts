@@ -136,7 +136,6 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const adminKey = options.adminKey ?? config.adminApiKey ?? randomBytes(24).toString('base64url');
   const services = await createServices({
     store,
-    repos,
     clock,
     config,
     adminKey,
