@@ -55,11 +55,7 @@ describe('one call, many requests at once', () => {
       'hangup',
       'ended',
     ]);
-    const stored = t.app.db.$client
-      .prepare('SELECT count(*) AS n FROM cdrs WHERE call_id = ?')
-      .get(call.id) as {
-      n: number;
-    };
-    expect(stored.n).toBe(1);
+    const [stored] = await t.sql<{ n: number }>('SELECT count(*) AS n FROM cdrs WHERE call_id = ?', call.id);
+    expect(Number(stored?.n)).toBe(1);
   });
 });
