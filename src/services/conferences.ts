@@ -375,8 +375,8 @@ export async function createConferenceService(deps: {
     async create(input: NewConferenceInput, principal: Principal): Promise<Conference> {
       // Address-book entries are read from the store first; from the clock on, nothing awaits,
       // so the PIN check and the commit see the same rooms.
-      const { groupId, host, invitees, maxParticipants } = await people.resolveNew(input, principal);
-      return units.act(() => createNow(input, { groupId, host, invitees, maxParticipants }));
+      const resolved = await people.resolveNew(input, principal);
+      return units.act(() => createNow(input, resolved));
     },
 
     get: (id: string, principal: Principal): Promise<Conference> => require(id, principal),
@@ -470,38 +470,36 @@ export async function createConferenceService(deps: {
   };
 
   /** A new conference, from the clock on in memory: the PIN check and the commit see the same rooms. */
-  function createNow(
-    input: NewConferenceInput,
-    people: Awaited<ReturnType<ReturnType<typeof createParticipantResolver>['resolveNew']>>,
-  ): Conference {
+  function createNow(input: NewConferenceInput, people: ResolvedPeople): Conference {
     const { groupId, host, invitees, maxParticipants } = people;
-    {
-      const now = clock.now();
-      if (input.pin !== undefined && byPin.has(input.pin)) {
-        throw new AppError('pin_taken', 'another conference not yet ended has this PIN', [
-          { path: 'pin', message: 'taken by a conference not yet ended' },
-        ]);
-      }
-      const created = createConference(
-        {
-          id: newId('conf'),
-          groupId,
-          title: input.title ?? null,
-          host,
-          accessNumber,
-          pin: input.pin ?? newPin(),
-          maxParticipants,
-          endWhenHostLeaves: input.endWhenHostLeaves ?? false,
-          startAtMs: input.startAtMs !== undefined && input.startAtMs > now ? input.startAtMs : null,
-          durationMinutes: input.durationMinutes ?? null,
-          invitees,
-        },
-        now,
-      );
-      const conference = commit(null, created.conference, created.events, []);
-      return conference.startAtMs === null ? start(conference, now) : conference;
+    const now = clock.now();
+    if (input.pin !== undefined && byPin.has(input.pin)) {
+      throw new AppError('pin_taken', 'another conference not yet ended has this PIN', [
+        { path: 'pin', message: 'taken by a conference not yet ended' },
+      ]);
     }
+    const created = createConference(
+      {
+        id: newId('conf'),
+        groupId,
+        title: input.title ?? null,
+        host,
+        accessNumber,
+        pin: input.pin ?? newPin(),
+        maxParticipants,
+        endWhenHostLeaves: input.endWhenHostLeaves ?? false,
+        startAtMs: input.startAtMs !== undefined && input.startAtMs > now ? input.startAtMs : null,
+        durationMinutes: input.durationMinutes ?? null,
+        invitees,
+      },
+      now,
+    );
+    const conference = commit(null, created.conference, created.events, []);
+    return conference.startAtMs === null ? start(conference, now) : conference;
   }
 }
+
+/** A new conference's people, as the resolver checked them. */
+type ResolvedPeople = Awaited<ReturnType<ReturnType<typeof createParticipantResolver>['resolveNew']>>;
 
 export type ConferenceService = Awaited<ReturnType<typeof createConferenceService>>;
