@@ -43,7 +43,7 @@ export function createPostgresMessageRepo(db: PgExecutor): Repositories['message
         .limit(page.limit + 1);
     },
 
-    /** By message, then number: the order SQLite reads them in (its primary-key index). */
+    /** By message, then number, as on SQLite (the primary key, which serves the read). */
     async recipientsOf(messageIds: string[]): Promise<RecipientRow[]> {
       if (messageIds.length === 0) return [];
       return db
