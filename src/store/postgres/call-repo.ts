@@ -5,6 +5,7 @@ import type { CallFilter, CallWrite } from '../call-repo.js';
 import { groupBy } from '../group-by.js';
 import type { PageRequest } from '../pagination.js';
 import type { PgExecutor } from '../postgres-store.js';
+import type { Repositories } from '../repositories.js';
 import { asConcurrentUpdate, concurrentUpdate, type Versioned } from '../versioned.js';
 
 /**
@@ -13,7 +14,7 @@ import { asConcurrentUpdate, concurrentUpdate, type Versioned } from '../version
  * compare-and-set on the row's version. A write is one transaction (a savepoint inside the
  * store's transaction), so a refused one leaves nothing behind.
  */
-export function createPostgresCallRepo(db: PgExecutor) {
+export function createPostgresCallRepo(db: PgExecutor): Repositories['calls'] {
   /** The call's row without its log (the log is rows of its own). */
   const columnsOf = (call: Call, nowMs: number) => {
     const { events: _log, ...state } = call;

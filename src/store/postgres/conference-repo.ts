@@ -10,6 +10,7 @@ import type { ConferenceFilter, ConferenceUsage, ConferenceWrite } from '../conf
 import { groupBy } from '../group-by.js';
 import type { PageRequest } from '../pagination.js';
 import type { PgExecutor } from '../postgres-store.js';
+import type { Repositories } from '../repositories.js';
 import { asConcurrentUpdate, concurrentUpdate, type Versioned } from '../versioned.js';
 
 /**
@@ -17,7 +18,7 @@ import { asConcurrentUpdate, concurrentUpdate, type Versioned } from '../version
  * row, one row per participant, an append-only event log; a transition writes what changed in
  * one transaction (a savepoint inside the store's), a compare-and-set on the header's version.
  */
-export function createPostgresConferenceRepo(db: PgExecutor) {
+export function createPostgresConferenceRepo(db: PgExecutor): Repositories['conferences'] {
   /** A room from its header, its participants and the last event of its log. */
   const hydrate = (header: unknown, participants: unknown[], lastEvent: unknown): Conference => {
     const conference = header as Conference;
