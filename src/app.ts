@@ -144,6 +144,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.addHook('onClose', async () => {
     services.calls.stop();
     services.conferences.stop();
+    // Calls' and conferences' writes still queued are committed before the database closes.
+    await services.writesSettled();
     await services.apiKeys.stop();
     await backend.close();
   });
