@@ -130,10 +130,14 @@ export async function expectSecondLockWaits<R, Seen>(
     .finally(() => {
       secondDone = true;
     });
-  // Without the lock the second would finish before any session waits, and this check fails.
-  expect(await untilASessionWaitsOnALock(postgres, () => secondDone)).toBe(true);
-  expect(order).toEqual(['first locked']);
-  held.open();
+  try {
+    // Without the lock the second would finish before any session waits, and this check fails.
+    expect(await untilASessionWaitsOnALock(postgres, () => secondDone)).toBe(true);
+    expect(order).toEqual(['first locked']);
+  } finally {
+    // Even on failure: a first transaction held open would keep the database from being dropped.
+    held.open();
+  }
   const [, seen] = await Promise.all([first, second]);
   expect(order).toEqual(['first locked', 'first wrote', 'second read']);
   return seen;
