@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { openPostgres } from '../../../../db/postgres/index.js';
 import { isUniqueViolation } from '../../../../src/store/constraint-errors.js';
 import type { BookOwner } from '../../../../src/store/contact-repo.js';
+import { createPostgresStore, type PgExecutor } from '../../../../src/store/postgres-store.js';
 import { BACKENDS } from '../../../helpers/backends.js';
-import { contactRow, directoryBackends, groupRow, rejectionOf } from '../../../helpers/directory-repos.js';
+import {
+  contactRow,
+  createPostgresDirectoryRepos,
+  directoryBackends,
+  groupRow,
+  memberRow,
+  rejectionOf,
+} from '../../../helpers/directory-repos.js';
+import { createTestDatabase } from '../../../helpers/postgres.js';
 
 const backends = directoryBackends();
 const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
@@ -102,5 +112,39 @@ describe.each(BACKENDS)('the contact repository on %s', (name) => {
       'ctc_04',
       'ctc_05',
     ]);
+  });
+});
+
+describe('searches on PostgreSQL in a database whose locale folds and orders otherwise', () => {
+  it('fold the case of ASCII letters only and page in byte order, as on SQLite', async () => {
+    const database = await createTestDatabase({ icuLocale: 'en-US' });
+    const postgres = await openPostgres(database.url); // migrates it
+    try {
+      const { repos } = createPostgresStore(
+        postgres.db as unknown as PgExecutor,
+        createPostgresDirectoryRepos,
+      );
+      await repos.groups.insert(groupRow('grp_01'));
+      const names = ['ÉCOLE', 'école', 'Zoë', 'ZOË'];
+      for (const [i, entry] of ['ctc_a', 'ctc_B', 'ctc_b', 'ctc_Z'].entries()) {
+        await repos.contacts.insert(contactRow(entry, shared, `+86139000000${i}`, { name: names[i] }));
+        await repos.members.insert(
+          memberRow(entry.replace('ctc', 'mbr'), 'grp_01', `+86138000000${i}`, { name: names[i] }),
+        );
+      }
+      const contacts = (q: string) => repos.contacts.list(groupBook, q, { limit: 10 }).then(ids);
+      const members = (q: string) => repos.members.list('grp_01', { q }, { limit: 10 }).then(ids);
+      expect(await contacts('écOLE')).toEqual(['ctc_B']);
+      expect(await contacts('zoË')).toEqual(['ctc_Z']);
+      expect(await members('écOLE')).toEqual(['mbr_B']);
+      expect(await contacts('')).toEqual(['ctc_B', 'ctc_Z', 'ctc_a', 'ctc_b']);
+      expect(ids(await repos.contacts.list(groupBook, undefined, { limit: 10, cursor: 'ctc_Z' }))).toEqual([
+        'ctc_a',
+        'ctc_b',
+      ]);
+    } finally {
+      await postgres.close();
+      await database.drop();
+    }
   });
 });
