@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NAME_KEYS_VERSION } from '../../../../src/domain/name-keys.js';
-import { isUniqueViolation } from '../../../../src/store/constraint-errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../../../src/store/constraint-errors.js';
 import type { MemberRow } from '../../../../src/store/member-repo.js';
 import { BACKENDS } from '../../../helpers/backends.js';
 import { directoryBackends, groupRow, memberRow, rejectionOf } from '../../../helpers/directory-repos.js';
@@ -74,6 +74,15 @@ describe.each(BACKENDS)('the member repository on %s', (name) => {
     const taken = { ...memberRow('mbr_05', 'grp_01', '+8613800000005'), shortCode: '601' };
     expect(isUniqueViolation(await rejectionOf(members.update(taken)))).toBe(true);
     expect(ids(await members.all())).toEqual(['mbr_01', 'mbr_04', 'mbr_05', 'mbr_06']);
+  });
+
+  it('refuses a member of a group that is gone as a foreign key violation', async () => {
+    const { members } = store().repos;
+    const orphan = memberRow('mbr_01', 'grp_gone', '+8613800000001');
+    const error = await rejectionOf(members.insert(orphan));
+    expect(isForeignKeyViolation(error)).toBe(true);
+    expect(isUniqueViolation(error)).toBe(false);
+    expect(await members.all()).toEqual([]);
   });
 
   describe('search', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isUniqueViolation } from '../../../../src/store/constraint-errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../../../src/store/constraint-errors.js';
 import type { VpnRow } from '../../../../src/store/vpn-repo.js';
 import { BACKENDS } from '../../../helpers/backends.js';
 import {
@@ -111,5 +111,17 @@ describe.each(BACKENDS)('the VPN repository on %s', (name) => {
     await vpn.unlink('sgp_01', 'mbr_02'); // already gone
     await vpn.deleteSubgroup('sgp_02');
     expect(await vpn.allLinks()).toEqual([{ subgroupId: 'sgp_01', memberId: 'mbr_01' }]);
+  });
+
+  it('refuses a sub-group of a group that is gone, and a link to a member that is gone, as foreign key violations', async () => {
+    await seed();
+    const { vpn } = store().repos;
+    expect(
+      isForeignKeyViolation(await rejectionOf(vpn.insertSubgroup(subgroupRow('sgp_01', 'grp_gone')))),
+    ).toBe(true);
+    await vpn.insertSubgroup(subgroupRow('sgp_02', 'grp_01'));
+    expect(isForeignKeyViolation(await rejectionOf(vpn.link('sgp_02', 'mbr_gone')))).toBe(true);
+    expect(ids(await vpn.allSubgroups())).toEqual(['sgp_02']);
+    expect(await vpn.allLinks()).toEqual([]);
   });
 });
