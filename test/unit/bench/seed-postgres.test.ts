@@ -9,12 +9,12 @@ import { postgresForTest, sqliteForTest } from '../../helpers/backends.js';
 const postgres = postgresForTest();
 
 describe('writeBenchDataPostgres', () => {
-  it('writes the same rows as the SQLite bench database, across several INSERT chunks', async () => {
-    // More members than one INSERT carries (2,000), so the chunking is exercised.
+  it('writes the same rows as the SQLite bench database, several statements a table', async () => {
     const data = generateBenchData({ members: 2_100, groups: 3 });
     const sqlite = sqliteForTest();
     writeBenchData(sqlite, data);
-    await writeBenchDataPostgres(postgres.db, data);
+    // 1,000 rows a statement: members and links take several.
+    await writeBenchDataPostgres(postgres.db, data, 1_000);
 
     const fromSqlite = {
       groups: sqlite.select().from(sqliteSchema.groups).orderBy(asc(sqliteSchema.groups.id)).all(),
