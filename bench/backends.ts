@@ -300,8 +300,8 @@ async function measure(target: Target, options: BackendsOptions): Promise<Backen
   const requests = result.totalRequests;
   return {
     requestsPerSecond: Math.round(result.requestsPerSecond),
-    p50Ms: result.latencyMs.p50,
-    p99Ms: result.latencyMs.p99,
+    p50Ms: tenths(result.latencyMs.p50),
+    p99Ms: tenths(result.latencyMs.p99),
     totalRequests: requests,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
@@ -309,6 +309,8 @@ async function measure(target: Target, options: BackendsOptions): Promise<Backen
     dbCpuMsPerRequest: target.meters.length > 1 ? perRequest(spent[1] ?? null, requests) : null,
   };
 }
+
+const tenths = (ms: number) => Math.round(ms * 10) / 10;
 
 function appConfig(overrides: Partial<Config>): Readonly<Config> {
   return testConfig({ logLevel: 'info', clock: 'simulated', adminApiKey: ADMIN_KEY, ...overrides });
