@@ -522,7 +522,7 @@ export async function runRouteHttp(partial: Partial<RouteHttpOptions> = {}): Pro
     // checkpointer copies them during the run, on the core the load generator uses) and their
     // garbage collected (else marking and sweeping run during it).
     const settle = async () => {
-      app.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+      app.backend.sqlite?.$client.pragma('wal_checkpoint(TRUNCATE)');
       collectGarbage();
       collectGarbage();
       await new Promise((resolve) => setTimeout(resolve, 500));

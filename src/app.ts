@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { checkpointInBackground, type Db, openDatabase } from '../db/sqlite/index.js';
-import { createWriteBatch } from '../db/write-batch.js';
 import type { Config } from './config.js';
 import { nationalCalendarCoverage } from './domain/calendar/national-calendar.js';
 import { type Clock, realClock, simulatedClock } from './domain/clock.js';
@@ -37,13 +35,14 @@ import tariffRoutes from './routes/tariffs.js';
 import vpnRoutes from './routes/vpn.js';
 import { createServices, type Services } from './services/container.js';
 import type { SandboxLimits } from './sim/scenario/sandbox.js';
+import { type Backend, openBackend } from './store/backend.js';
 import { createSqliteRepositories } from './store/sqlite-repositories.js';
-import { createSqliteStore } from './store/sqlite-store.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Readonly<Config>;
-    db: Db;
+    /** The database the app runs on (src/store/backend.ts). */
+    backend: Backend;
     services: Services;
   }
 }
@@ -91,6 +90,10 @@ function warnOfCalendarGaps(app: FastifyInstance, clock: Clock): void {
   }
 }
 
+function notYetOnPostgres(): never {
+  throw new Error('calls and conferences do not run on PostgreSQL yet (issue 18)');
+}
+
 /** Builds the app; never listens. `server.ts` runs it; tests inject into it. */
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config } = options;
@@ -120,18 +123,16 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const db = openDatabase(config.dataDir);
-  const checkpointer = checkpointInBackground(db, config.dataDir, (message) =>
-    app.log.error({ message }, 'background checkpoint failed'),
-  );
-  const repos = createSqliteRepositories(db);
-  const store = createSqliteStore(db.$client, repos);
-  const batch = createWriteBatch(db.$client, {
-    lock: store.lock,
+  const backend = await openBackend({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
     onCommitFailure: (error) =>
       app.log.fatal({ err: error }, 'a batch of writes failed to commit; its requests were refused'),
-    afterCommit: () => checkpointer?.finish(db.$client),
+    onBackgroundError: (message, error) => app.log.error({ err: error }, message),
   });
+  const { store, batch } = backend;
+  // Calls and conferences still use the synchronous SQLite repositories (issue 18).
+  const repos = createSqliteRepositories(backend.sqlite ?? notYetOnPostgres());
   const clock = options.clock ?? (config.clock === 'simulated' ? simulatedClock() : realClock());
   const adminKey = options.adminKey ?? config.adminApiKey ?? randomBytes(24).toString('base64url');
   const services = await createServices({
@@ -146,15 +147,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   warnOfCalendarGaps(app, clock);
   app.decorate('config', config);
-  app.decorate('db', db);
+  app.decorate('backend', backend);
   app.decorate('services', services);
   app.addHook('onClose', async () => {
     services.calls.stop();
     services.conferences.stop();
     await services.apiKeys.stop();
-    batch.flush();
-    await checkpointer?.stop();
-    db.$client.close();
+    await backend.close();
   });
 
   // Order matters: errors first so every later failure is problem+json; shedding and the

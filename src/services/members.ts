@@ -4,7 +4,7 @@ import type { Province } from '../domain/group-rules.js';
 import { newId } from '../domain/ids.js';
 import { nameKeys } from '../domain/name-keys.js';
 import { menuKeysOfMember } from '../engines/switchboard/menu.js';
-import { isUniqueViolation } from '../store/constraint-errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-errors.js';
 import type { MemberFilter, MemberRow } from '../store/member-repo.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
 import type { AppStore, Repositories } from '../store/repositories.js';
@@ -135,6 +135,8 @@ export function createMemberService(deps: {
       try {
         await repo.insert(row);
       } catch (error) {
+        // The group was deleted after the check above: as if it had been gone before.
+        if (isForeignKeyViolation(error)) throw notFound('group');
         return explainUniqueViolation(error, groupId, row);
       }
       deps.writer.putMember(row);

@@ -14,3 +14,15 @@ export function isUniqueViolation(error: unknown): boolean {
   // drizzle wraps driver errors in its own (DrizzleQueryError) with the driver's as `cause`.
   return isUniqueViolation((error as { cause?: unknown }).cause);
 }
+
+/**
+ * A row's reference to another that is gone: a concurrent delete committed between a service's
+ * check that the parent exists and its insert (a member added while its group is deleted).
+ */
+export function isForeignKeyViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  // better-sqlite3: SQLITE_CONSTRAINT_FOREIGNKEY; node-postgres: SQLSTATE 23503.
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503') return true;
+  return isForeignKeyViolation((error as { cause?: unknown }).cause);
+}

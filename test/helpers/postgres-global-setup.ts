@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
-import { asAdmin, migratedTemplateName } from './postgres.js';
+import { asAdmin, databasesOfRun, migratedTemplateName } from './postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,11 +23,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const given = process.env.TEST_DATABASE_URL;
   if (given !== undefined && given !== '') {
     project.provide('postgresAdminUrl', given);
-    // The files drop their own databases; the run's template is left to this teardown.
+    // The files drop their own databases; the run's template, and what a file left (the
+    // databases apps share across a restart, a file that failed half-way), go here.
     return () =>
-      asAdmin(given, (client) =>
-        client.query(`DROP DATABASE IF EXISTS ${migratedTemplateName(runId)} WITH (FORCE)`),
-      );
+      asAdmin(given, async (client) => {
+        const left = await client.query<{ datname: string }>(
+          'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+          [databasesOfRun(runId)],
+        );
+        for (const name of [...left.rows.map((row) => row.datname), migratedTemplateName(runId)]) {
+          await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        }
+      });
   }
   const server = await startEmbeddedPostgres();
   project.provide('postgresAdminUrl', server.url);

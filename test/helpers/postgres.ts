@@ -27,8 +27,9 @@ export interface TestDatabaseOptions {
 export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const adminUrl = inject('postgresAdminUrl');
   // Files run in parallel worker processes, and a TEST_DATABASE_URL server may be shared
-  // with other runs: the process id and random bytes keep the names apart.
-  const name = `test_${process.pid}_${randomBytes(6).toString('hex')}`;
+  // with other runs: the run's id and random bytes keep the names apart, and the run's
+  // teardown drops what its files left (databasesOfRun).
+  const name = `${databasesOfRun(inject('postgresRunId'))}${randomBytes(6).toString('hex')}`;
   let from = '';
   if (options.migrated) from = ` TEMPLATE ${await migratedTemplate(adminUrl)}`;
   else if (options.icuLocale !== undefined) {
@@ -39,6 +40,11 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
     url: databaseUrl(adminUrl, name),
     drop: () => asAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
   };
+}
+
+/** The prefix of the names of a run's test databases. */
+export function databasesOfRun(runId: string): string {
+  return `test_${runId}_`;
 }
 
 /** The run's migrated template (dropped by the global setup's teardown); named per run. */

@@ -50,9 +50,10 @@ describe('PUT /v1/sim/subscribers/{msisdn}', () => {
     const behaviours = ['busy', 'answer', 'reject', 'no_answer', 'busy', 'answer'];
     const responses = await Promise.all(behaviours.map((b) => setBehaviour(t, liE164, b)));
     expect(responses.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 201]);
-    const stored = t.app.db.$client
-      .prepare('SELECT behaviour FROM sim_subscribers WHERE msisdn = ?')
-      .all(liE164) as { behaviour: string }[];
+    const stored = await t.sql<{ behaviour: string }>(
+      'SELECT behaviour FROM sim_subscribers WHERE msisdn = ?',
+      liE164,
+    );
     expect(stored).toHaveLength(1);
     expect(t.app.services.subscribers.behaviourOf(liE164).behaviour).toBe(stored[0]!.behaviour);
   });

@@ -26,6 +26,7 @@ describe('subscriber behaviours on the real clock', () => {
       clock: undefined as never,
       call: ({ key, headers, ...options }) =>
         app.inject({ ...options, headers: { authorization: `Bearer ${key ?? ADMIN_KEY}`, ...headers } }),
+      sql: () => Promise.reject(new Error('not used here')),
       close: () => app.close(),
     };
     try {

@@ -86,11 +86,16 @@ describe('listing and reading keys', () => {
     const created = await createKey();
     wall += 5_000;
     await readGroup(created.key);
-    const stored = () =>
-      t.app.db.$client.prepare('SELECT last_used_at FROM api_keys WHERE id = ?').pluck().get(created.id);
-    expect(stored()).toBeNull();
+    const stored = async () =>
+      (
+        await t.sql<{ last_used_at: number | null }>(
+          'SELECT last_used_at FROM api_keys WHERE id = ?',
+          created.id,
+        )
+      )[0]?.last_used_at;
+    expect(await stored()).toBeNull();
     await t.app.services.apiKeys.stop();
-    expect(stored()).toBe(WALL_T0 + 5_000);
+    expect(await stored()).toBe(WALL_T0 + 5_000);
   });
 });
 
@@ -199,11 +204,11 @@ describe('a rotation and a revocation at once', () => {
       expect((await readGroup(created.key)).statusCode, label).toBe(401);
       const view = (await t.call({ method: 'GET', url: `/v1/api-keys/${created.id}` })).json();
       expect(view.revokedAt, label).toBe(new Date(WALL_T0).toISOString());
-      const stored = t.app.db.$client
-        .prepare('SELECT revoked_at FROM api_keys WHERE id = ?')
-        .pluck()
-        .get(created.id);
-      expect(stored, label).toBe(WALL_T0);
+      const [stored] = await t.sql<{ revoked_at: number }>(
+        'SELECT revoked_at FROM api_keys WHERE id = ?',
+        created.id,
+      );
+      expect(stored?.revoked_at, label).toBe(WALL_T0);
     }
     // Both outcomes of the race were met: the rotation landed before the revocation, and after.
     expect([...seen].sort()).toEqual([200, 409]);
@@ -261,20 +266,26 @@ describe('keys issued before the keyed hash', () => {
       const legacyKey = 'sk_legacy-key-made-before-the-hmac-0123';
       const digest = createHash('sha256').update(legacyKey).digest('hex');
       // As the previous version wrote it: a plain SHA-256 digest, no scheme (the migration's default).
-      before.app.db.$client
-        .prepare('INSERT INTO api_keys (id, name, key_hash, group_ids, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run('key_legacy', 'old crm', digest, JSON.stringify([group]), WALL_T0 - 1000);
+      await before.sql(
+        'INSERT INTO api_keys (id, name, key_hash, group_ids, created_at) VALUES (?, ?, ?, ?, ?)',
+        'key_legacy',
+        'old crm',
+        digest,
+        JSON.stringify([group]),
+        WALL_T0 - 1000,
+      );
       await before.close();
 
       const after = await createTestApp({ dataDir });
       try {
         const read = (key: string) => after.call({ method: 'GET', url: `/v1/groups/${group}`, key });
         expect((await read(legacyKey)).statusCode).toBe(200);
-        const row = after.app.db.$client
-          .prepare('SELECT key_hash, hash_scheme, prefix FROM api_keys WHERE id = ?')
-          .get('key_legacy') as { key_hash: string; hash_scheme: string; prefix: string };
+        const [row] = await after.sql<{ key_hash: string; hash_scheme: string; prefix: string }>(
+          'SELECT key_hash, hash_scheme, prefix FROM api_keys WHERE id = ?',
+          'key_legacy',
+        );
         expect(row).toEqual({ key_hash: expect.any(String), hash_scheme: 'hmac-sha256', prefix: 'sk_lega' });
-        expect(row.key_hash).not.toBe(digest);
+        expect(row?.key_hash).not.toBe(digest);
         expect((await read(legacyKey)).statusCode).toBe(200);
         expect((await read(`${legacyKey}x`)).statusCode).toBe(401);
         const view = (await after.call({ method: 'GET', url: '/v1/api-keys/key_legacy' })).json();

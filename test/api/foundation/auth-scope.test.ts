@@ -94,7 +94,7 @@ describe('POST /v1/api-keys', () => {
     });
     expect(created.key.length).toBeGreaterThanOrEqual(24);
 
-    const rows = t.app.db.$client.prepare('SELECT * FROM api_keys').all() as Array<Record<string, unknown>>;
+    const rows = await t.sql('SELECT * FROM api_keys');
     const dump = JSON.stringify(rows);
     expect(dump).not.toContain(created.key);
     // A keyed hash: the plain SHA-256 of the key (what a stolen table could be checked against) is not stored.

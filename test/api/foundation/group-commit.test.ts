@@ -20,7 +20,7 @@ afterEach(async () => {
 describe('group commit over HTTP', () => {
   it('concurrent writes share commits, and each is committed before its response is sent', async () => {
     const reader = new Database(databaseFile(dataDir), { readonly: true });
-    const exec = vi.spyOn(t.app.db.$client, 'exec');
+    const exec = vi.spyOn(sqliteOf(t), 'exec');
     const seen = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         t
@@ -54,7 +54,7 @@ describe('group commit over HTTP', () => {
   });
 
   it('the routing decision, a POST that writes nothing, opens no batch; neither do reads', async () => {
-    const exec = vi.spyOn(t.app.db.$client, 'exec');
+    const exec = vi.spyOn(sqliteOf(t), 'exec');
     const routed = await t.call({
       method: 'POST',
       url: '/v1/route',
@@ -67,3 +67,10 @@ describe('group commit over HTTP', () => {
     expect(exec.mock.calls.filter(([sql]) => sql === 'BEGIN')).toHaveLength(1);
   });
 });
+
+/** This file is about SQLite's group commit: the app's SQLite connection. */
+function sqliteOf(app: TestApp) {
+  const sqlite = app.app.backend.sqlite;
+  if (sqlite === null) throw new Error('group commit is a SQLite mechanism');
+  return sqlite.$client;
+}

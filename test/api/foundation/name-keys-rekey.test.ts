@@ -26,19 +26,17 @@ describe('re-keying member names at start', () => {
     await createMember(t, groupId, { msisdn: '13803110011', name: '吕布' });
     expect((await search(groupId, 'lvbu')).map((m) => m.name)).toEqual(['吕布']);
     // Make the stored keys look as the old version wrote them, and forget the version.
-    t.app.db.$client.prepare("UPDATE members SET name_pinyin = 'lbu', name_initials = 'lb'").run();
-    t.app.db.$client.prepare("DELETE FROM settings WHERE key = 'name_keys_version'").run();
+    await t.sql("UPDATE members SET name_pinyin = 'lbu', name_initials = 'lb'");
+    await t.sql("DELETE FROM settings WHERE key = 'name_keys_version'");
     expect(await search(groupId, 'lvbu')).toEqual([]);
     await t.close();
 
     t = await createTestApp({ dataDir });
     expect((await search(groupId, 'lvbu')).map((m) => m.name)).toEqual(['吕布']);
     expect((await search(groupId, 'lü bu')).map((m) => m.name)).toEqual(['吕布']);
-    const row = t.app.db.$client
-      .prepare("SELECT value FROM settings WHERE key = 'name_keys_version'")
-      .get() as {
-      value: string;
-    };
-    expect(row.value).toBe('2');
+    const [row] = await t.sql<{ value: string }>(
+      "SELECT value FROM settings WHERE key = 'name_keys_version'",
+    );
+    expect(row?.value).toBe('2');
   });
 });

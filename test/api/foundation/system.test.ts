@@ -37,7 +37,7 @@ describe('health', () => {
     const other = await createTestApp();
     try {
       expect((await other.call({ method: 'GET', url: '/readyz', key: null })).statusCode).toBe(200);
-      other.app.db.$client.close();
+      await other.app.backend.close();
       expectProblem(
         await other.call({ method: 'GET', url: '/readyz', key: null }),
         503,

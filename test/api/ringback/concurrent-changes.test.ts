@@ -18,10 +18,14 @@ afterEach(async () => {
   await t.close();
 });
 
-const stored = (groupId: string) =>
-  t.app.db.$client
-    .prepare('SELECT id, enabled, seq FROM ringback_policies WHERE group_id = ? ORDER BY seq')
-    .all(groupId) as { id: string; enabled: number; seq: number }[];
+// `enabled` is 0/1 on SQLite and a boolean on PostgreSQL.
+const stored = async (groupId: string) =>
+  (
+    await t.sql<{ id: string; enabled: number | boolean; seq: number }>(
+      'SELECT id, enabled, seq FROM ringback_policies WHERE group_id = ? ORDER BY seq',
+      groupId,
+    )
+  ).map((row) => ({ ...row, enabled: row.enabled === true || row.enabled === 1 }));
 const compiledPolicies = (groupId: string) =>
   (t.app.services.directory.groups.get(groupId)?.ringback?.policies ?? []).map((p) => ({
     id: p.id,
@@ -44,7 +48,7 @@ describe('one group’s ringback changed by several requests at once', () => {
       ),
     );
     expect(responses.map((r) => r.statusCode)).toEqual(Array(N).fill(201));
-    const rows = stored(groupId);
+    const rows = await stored(groupId);
     expect(new Set(rows.map((r) => r.seq)).size).toBe(N);
     expect(
       compiledPolicies(groupId)
@@ -73,8 +77,8 @@ describe('one group’s ringback changed by several requests at once', () => {
       ),
     );
     expect(responses.map((r) => r.statusCode)).toEqual(ids.map((_, i) => [200, 204, 200][i % 3]));
-    const rows = stored(groupId);
+    const rows = await stored(groupId);
     expect(rows.map((r) => r.id)).toEqual(ids.filter((_, i) => i % 3 !== 1));
-    expect(compiledPolicies(groupId)).toEqual(rows.map((r) => ({ id: r.id, enabled: r.enabled === 1 })));
+    expect(compiledPolicies(groupId)).toEqual(rows.map((r) => ({ id: r.id, enabled: r.enabled })));
   });
 });

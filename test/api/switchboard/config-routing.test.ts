@@ -150,12 +150,11 @@ describe('routing through the switchboard', () => {
     expect((await decide(t, NUMBERS.zhang, OUTBOUND)).callType).toBe('switchboard_outbound');
     expect((await putExtension(t, id, '8001', s.wang.id)).statusCode).toBe(201);
     expect(t.app.services.directory.switchboardsByExtensionMember.has(s.liu.id)).toBe(false);
-    // SQLite cascaded the same rows away.
-    const sqlite = t.app.db.$client;
-    const left = (table: string) =>
-      sqlite.prepare(`SELECT count(*) AS n FROM ${table} WHERE member_id = ?`).get(s.liu.id) as { n: number };
-    expect(left('switchboard_extensions').n).toBe(0);
-    expect(left('switchboard_operators').n).toBe(0);
+    // The database cascaded the same rows away.
+    const left = async (table: string) =>
+      (await t.sql<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE member_id = ?`, s.liu.id))[0]?.n;
+    expect(await left('switchboard_extensions')).toBe(0);
+    expect(await left('switchboard_operators')).toBe(0);
     // And a DELETE of the extension it held answers 404: it went with the member.
     await t.call({ method: 'DELETE', url: `/v1/switchboards/${id}/extensions/8001` });
     expect(

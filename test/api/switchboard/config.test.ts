@@ -1,10 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSwitchboardService } from '../../../src/services/switchboards.js';
-import { createGroupRepo } from '../../../src/store/group-repo.js';
-import { createMemberRepo } from '../../../src/store/member-repo.js';
 import { createDirectoryWriter } from '../../../src/store/routing-directory/index.js';
-import { createSqliteBackedStore } from '../../../src/store/sqlite-repositories.js';
-import { createSwitchboardRepo } from '../../../src/store/switchboard-repo.js';
 import { createMember, createTestApp, T0, type TestApp } from '../../helpers/app.js';
 import {
   createSwitchboard,
@@ -618,19 +614,18 @@ describe('DELETE while calls are in progress', () => {
     const id = await createSwitchboard(t, s.groupId, switchboardBody(s));
     // A service over the same database with its own directory, and calls said to be up.
     const writer = createDirectoryWriter(null);
-    const db = t.app.db;
-    const repo = createSwitchboardRepo(db);
+    const { store } = t.app.backend;
     writer.load({
-      groups: createGroupRepo(db).all(),
+      groups: await store.repos.groups.all(),
       vpns: [],
-      members: createMemberRepo(db).all(),
+      members: await store.repos.members.all(),
       subgroups: [],
       subgroupMembers: [],
-      switchboards: repo.all(),
+      switchboards: await store.repos.switchboards.all(),
     });
     let active = true;
     const service = createSwitchboardService({
-      store: createSqliteBackedStore(db),
+      store,
       groups: { require: () => ({}) as never },
       directory: writer.directory,
       writer,

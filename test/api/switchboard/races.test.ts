@@ -1,12 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Menu } from '../../../src/engines/switchboard/types.js';
 import { createSwitchboardService } from '../../../src/services/switchboards.js';
-import { createGroupRepo } from '../../../src/store/group-repo.js';
-import { createMemberRepo } from '../../../src/store/member-repo.js';
 import type { AppStore } from '../../../src/store/repositories.js';
 import { createDirectoryWriter } from '../../../src/store/routing-directory/index.js';
-import { createSqliteBackedStore } from '../../../src/store/sqlite-repositories.js';
-import { createSwitchboardRepo } from '../../../src/store/switchboard-repo.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import {
   createSwitchboard,
@@ -43,7 +39,7 @@ afterEach(async () => {
 });
 
 const statuses = (responses: { statusCode: number }[]) => responses.map((r) => r.statusCode).sort();
-const rows = <T>(sql: string, ...params: unknown[]) => t.app.db.$client.prepare(sql).all(...params) as T[];
+const rows = <T = Record<string, unknown>>(sql: string, ...params: unknown[]) => t.sql<T>(sql, ...params);
 
 describe('the same pilot number claimed at once', () => {
   it('by N new switchboards: one is created, the others are 409 pilot_number_taken, one row', async () => {
@@ -57,7 +53,7 @@ describe('the same pilot number claimed at once', () => {
       expect(problem(refused)).toMatchObject({ code: 'pilot_number_taken' });
     }
     const winner = responses.find((r) => r.statusCode === 201)!.json();
-    expect(rows('SELECT id FROM switchboards')).toEqual([{ id: winner.id }]);
+    expect(await rows('SELECT id FROM switchboards')).toEqual([{ id: winner.id }]);
     expect(t.app.services.directory.switchboardsByPilot.get(PILOT_E164)?.id).toBe(winner.id);
     expect(t.app.services.directory.switchboardsById.size).toBe(1);
   });
@@ -74,7 +70,7 @@ describe('the same pilot number claimed at once', () => {
     );
     expect(statuses(responses)).toEqual([200, ...Array(N - 1).fill(409)]);
     const winner = responses.find((r) => r.statusCode === 200)!.json();
-    const holders = rows<{ id: string }>(
+    const holders = await rows<{ id: string }>(
       'SELECT id FROM switchboards WHERE pilot_number = ?',
       winner.pilotNumber,
     );
@@ -83,7 +79,10 @@ describe('the same pilot number claimed at once', () => {
     expect(directory.switchboardsByPilot.get(winner.pilotNumber)?.id).toBe(winner.id);
     // The losers still answer at their own pilots, in the store and in the directory.
     for (const id of ids.filter((id) => id !== winner.id)) {
-      const [row] = rows<{ pilot_number: string }>('SELECT pilot_number FROM switchboards WHERE id = ?', id);
+      const [row] = await rows<{ pilot_number: string }>(
+        'SELECT pilot_number FROM switchboards WHERE id = ?',
+        id,
+      );
       expect(directory.switchboardsByPilot.get(row!.pilot_number)?.id).toBe(id);
     }
   });
@@ -117,7 +116,7 @@ describe('extensions and operator seats claimed at once', () => {
       ),
     );
     expect(statuses(responses)).toEqual([200, 200, 200, 200, 200, 201]);
-    const stored = rows<{ member_id: string }>(
+    const stored = await rows<{ member_id: string }>(
       'SELECT member_id FROM switchboard_extensions WHERE switchboard_id = ? AND extension = ?',
       switchboardId,
       '8100',
@@ -145,7 +144,7 @@ describe('extensions and operator seats claimed at once', () => {
       ),
     );
     expect(statuses(responses)).toEqual([200, 200, 200, 200, 200, 201]);
-    const stored = rows<{ status: string }>(
+    const stored = await rows<{ status: string }>(
       'SELECT status FROM switchboard_operators WHERE switchboard_id = ? AND member_id = ?',
       switchboardId,
       s.operator.id,
@@ -190,21 +189,19 @@ describe('claims whose checks all pass before any write', () => {
       openGate = resolve;
     });
   };
-  const service = () => {
-    const db = t.app.db;
-    const repo = createSwitchboardRepo(db);
+  const service = async () => {
+    const { store } = t.app.backend;
     const writer = createDirectoryWriter(null);
     writer.load({
-      groups: createGroupRepo(db).all(),
+      groups: await store.repos.groups.all(),
       vpns: [],
-      members: createMemberRepo(db).all(),
+      members: await store.repos.members.all(),
       subgroups: [],
       subgroupMembers: [],
-      switchboards: repo.all(),
-      switchboardExtensions: repo.allExtensions(),
-      switchboardOperators: repo.allOperators(),
+      switchboards: await store.repos.switchboards.all(),
+      switchboardExtensions: await store.repos.switchboards.allExtensions(),
+      switchboardOperators: await store.repos.switchboards.allOperators(),
     });
-    const store = createSqliteBackedStore(db);
     const held = <R extends object>(repo: R): R =>
       Object.fromEntries(
         Object.entries(repo).map(([name, method]) => [
@@ -256,26 +253,26 @@ describe('claims whose checks all pass before any write', () => {
   });
 
   it('N creations at one pilot: one switchboard, N - 1 pilot_number_taken 409s (the unique index decides)', async () => {
-    const { switchboards, directory } = service();
+    const { switchboards, directory } = await service();
     const { won, refused } = await claim(
       Array.from({ length: N }, () => () => switchboards.create(s.groupId, input())),
     );
     expect(won).toHaveLength(1);
     expect(refused).toHaveLength(N - 1);
     for (const error of refused) expect(error).toMatchObject({ code: 'pilot_number_taken', status: 409 });
-    expect(rows('SELECT id FROM switchboards')).toEqual([{ id: won[0]!.id }]);
+    expect(await rows('SELECT id FROM switchboards')).toEqual([{ id: won[0]!.id }]);
     expect(directory.switchboardsById.size).toBe(1);
   });
 
   it('N puts of one free extension: exactly one created, and the directory holds the stored holder', async () => {
     const id = await createSwitchboard(t, s.groupId, switchboardBody(s));
-    const { switchboards, directory } = service();
+    const { switchboards, directory } = await service();
     const members = [s.wang, s.zhang, s.liu];
     const { won } = await claim(
       Array.from({ length: N }, (_, i) => () => switchboards.putExtension(id, '8100', members[i % 3]!.id)),
     );
     expect(won.map((put) => put.created).filter(Boolean)).toHaveLength(1);
-    const stored = rows<{ member_id: string }>(
+    const stored = await rows<{ member_id: string }>(
       'SELECT member_id FROM switchboard_extensions WHERE extension = ?',
       '8100',
     );
@@ -286,7 +283,7 @@ describe('claims whose checks all pass before any write', () => {
     const id = await createSwitchboard(t, s.groupId, switchboardBody(s));
     await putExtension(t, id, '8100', s.zhang.id);
     await putOperator(t, id, s.operator.id, 'available');
-    const { switchboards } = service();
+    const { switchboards } = await service();
     for (const remove of [
       () => switchboards.removeExtension(id, '8100'),
       () => switchboards.removeOperator(id, s.operator.id),

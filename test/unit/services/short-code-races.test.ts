@@ -138,3 +138,29 @@ describe('with a store slower than the requests', () => {
     expect(book.items.map((c) => c.id)).toEqual([winner.id]);
   });
 });
+
+describe('a member added while its group is deleted', () => {
+  it('either the member is added and the delete refused, or the group goes and the add is a 404', async () => {
+    const outcomes = new Set<string>();
+    // The delete starts a few turns after the add, so that it lands at each of the add's steps.
+    for (let delay = 0; delay < 6; delay++) {
+      const groupId = await vpnGroup();
+      const added = services.members.create(groupId, { msisdn: numbers[delay % 4]!, name: '王明' });
+      for (let i = 0; i < delay; i++) await turn();
+      const [add, remove] = await Promise.allSettled([added, services.groups.remove(groupId)]);
+      if (add.status === 'fulfilled') {
+        expect(remove).toMatchObject({ status: 'rejected', reason: { code: 'group_has_members' } });
+        expect(services.directory.membersById.get(add.value.id)?.groupId).toBe(groupId);
+        await services.members.remove(groupId, add.value.id);
+        outcomes.add('added');
+      } else {
+        expect(add.reason).toMatchObject({ name: 'AppError', code: 'not_found' });
+        expect(remove.status).toBe('fulfilled');
+        expect(services.directory.groups.has(groupId)).toBe(false);
+        outcomes.add('deleted');
+      }
+    }
+    // Both orders were met: the add's insert landing after the delete committed included.
+    expect([...outcomes].sort()).toEqual(['added', 'deleted']);
+  });
+});
