@@ -321,10 +321,16 @@ async function startApp(
   config: Readonly<Config>,
   data: BenchData,
 ): Promise<{ app: FastifyInstance; origin: string }> {
-  const app = await buildApp({
-    config,
-    logger: { level: 'info', stream: pino.destination({ dest: '/dev/null', sync: true }) },
-  });
+  const backend = config.databaseUrl === undefined ? 'SQLite' : 'PostgreSQL';
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({
+      config,
+      logger: { level: 'info', stream: pino.destination({ dest: '/dev/null', sync: true }) },
+    });
+  } catch (error) {
+    throw new NotAvailable(`the app does not start on ${backend}: ${messageOf(error)}`);
+  }
   try {
     await app.ready();
     const loaded = app.services.directory.membersById.size;

@@ -86,7 +86,7 @@ async function onServer(
  * The postmaster: the parent of this connection's backend, when that backend is a process of
  * this machine named `postgres` (a pid of another machine's server may well exist here too).
  */
-async function findServerPid(adminUrl: string): Promise<number | null> {
+export async function findServerPid(adminUrl: string): Promise<number | null> {
   let backend = 0;
   await asAdmin(adminUrl, async (client) => {
     const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
