@@ -51,7 +51,7 @@ import {
 } from './lib/backend-rounds.js';
 import { type CpuMeter, cpuWindow, ownProcessMeter, processTreeMeter } from './lib/cpu.js';
 import { httpRequest } from './lib/http.js';
-import { type BenchPostgres, startBenchPostgres } from './lib/postgres.js';
+import { type BenchDatabase, type BenchPostgres, startBenchPostgres } from './lib/postgres.js';
 import { driveLoad } from './load/drive.js';
 import { callFlow, colleaguePairs, setUpConferences, single } from './load/profiles.js';
 import type { LoadFlow } from './load/record-file.js';
@@ -150,7 +150,7 @@ export async function runBackends(partial: Partial<BackendsOptions> = {}): Promi
       ? 'not measured: the PostgreSQL server is not a process of this machine'
       : `measured: processes of postmaster ${postgres.serverPid}, from /proc`;
   log(`PostgreSQL: ${postgres.description}; database CPU ${databaseCpu}`);
-  const seeded = new Map<string, Promise<string>>();
+  const seeded = new Map<string, Promise<BenchDatabase>>();
   const cases: BackendCase[] = [];
   try {
     const datasets = new Map<string, BenchData>();
@@ -174,9 +174,20 @@ export async function runBackends(partial: Partial<BackendsOptions> = {}): Promi
         seeded.set(key, template);
       }
       log(`${name}: ${members.toLocaleString('en-US')} members, ${options.rounds} rounds of both backends`);
-      cases.push(await runCase(name, data, postgres, template, options, log));
+      cases.push(
+        await runCase(
+          name,
+          data,
+          postgres,
+          template.then((t) => t.name),
+          options,
+          log,
+        ),
+      );
     }
   } finally {
+    // A given server (BENCH_DATABASE_URL) keeps nothing of the run; an embedded one goes whole.
+    for (const template of seeded.values()) await template.then((t) => t.drop()).catch(() => {});
     await postgres.stop();
   }
   const { log: _log, ...shown } = options;
@@ -189,25 +200,30 @@ export async function runBackends(partial: Partial<BackendsOptions> = {}): Promi
   };
 }
 
-/** Seeds a database once for a data set; answers its name, for copies (CREATE DATABASE … TEMPLATE). */
+/** Seeds a database once for a data set, to be copied by the cases (CREATE DATABASE … TEMPLATE). */
 async function seedTemplate(
   postgres: BenchPostgres,
   key: string,
   data: BenchData,
   log: (line: string) => void,
-): Promise<string> {
+): Promise<BenchDatabase> {
   const started = performance.now();
   const database = await postgres.createDatabase(`seeded_${key}`);
-  const opened = await openPostgres(database.url);
   try {
-    await writeBenchDataPostgres(opened.db, data);
-  } finally {
-    await opened.close();
+    const opened = await openPostgres(database.url);
+    try {
+      await writeBenchDataPostgres(opened.db, data);
+    } finally {
+      await opened.close();
+    }
+  } catch (error) {
+    await database.drop();
+    throw error;
   }
   log(
     `  PostgreSQL seeded with ${data.members.length} members in ${Math.round(performance.now() - started)} ms`,
   );
-  return database.name;
+  return database;
 }
 
 async function runCase(

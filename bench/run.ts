@@ -357,15 +357,22 @@ if (!args.includes('--skip-overload')) {
 }
 
 let backends: BackendsReport | null = null;
+let backendsError: string | null = null;
 if (!args.includes('--skip-backends')) {
   console.log('\n== 8 SQLite and PostgreSQL side by side: route, call, conference (bench/backends.ts)');
-  backends = await runBackends({
-    ...backendsOptionsFromArgs(args, 'backend-'),
-    // The route case on the route bench's directory.
-    members: routeHttp.data.members,
-    groups: routeHttp.data.groups,
-  });
-  console.table(backendRows(backends));
+  try {
+    backends = await runBackends({
+      ...backendsOptionsFromArgs(args, 'backend-'),
+      // The route case on the route bench's directory.
+      members: routeHttp.data.members,
+      groups: routeHttp.data.groups,
+    });
+    console.table(backendRows(backends));
+  } catch (error) {
+    // PostgreSQL did not start (or the bench broke): the rest of the run is still reported.
+    backendsError = error instanceof Error ? error.message : String(error);
+    console.error(`backends bench failed: ${backendsError}`);
+  }
 }
 
 const rows = [
@@ -376,6 +383,18 @@ const rows = [
   ...(conference ? conferenceRows(conference) : []),
   ...(load ? loadRows(load) : []),
   ...(backends ? backendsTableRows(backends) : []),
+  ...(backendsError === null
+    ? []
+    : [
+        {
+          bench: 'SQLite and PostgreSQL side by side (bench/backends.ts)',
+          value: `failed: ${backendsError.split('\n')[0]}`,
+          p50: '',
+          p99: '',
+          target: '',
+          pass: false,
+        },
+      ]),
 ];
 const finishedAt = new Date();
 const elapsedSeconds = Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000);
@@ -433,6 +452,7 @@ const report = {
   load,
   overload,
   backends,
+  backendsError,
 };
 mkdirSync(RESULTS_DIR, { recursive: true });
 const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
