@@ -482,6 +482,7 @@ export function backendRows(report: BackendsReport): Array<Record<string, string
         'req/s': m.requestsPerSecond.toLocaleString('en-US'),
         'rounds req/s': `${min.toLocaleString('en-US')}–${max.toLocaleString('en-US')}`,
         'p99 ms': String(m.p99Ms),
+        'non-2xx': String(m.non2xx),
         'server CPU ms/req': String(m.serverCpuMsPerRequest),
         'DB CPU ms/req':
           side.backend === 'sqlite'

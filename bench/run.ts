@@ -296,7 +296,7 @@ function backendsTableRows(r: BackendsReport): Row[] {
         value: `${fmt(m.requestsPerSecond)} req/s`,
         p50: `${m.p50Ms} ms`,
         p99: `${m.p99Ms} ms`,
-        target: `CPU/req: server ${m.serverCpuMsPerRequest} ms, ${db}; median of ${side.rounds.length} rounds (${rounds})${within}`,
+        target: `CPU/req: server ${m.serverCpuMsPerRequest} ms, ${db}; median of ${side.rounds.length} rounds (${rounds})${within}${m.non2xx > 0 ? `; ${fmt(m.non2xx)} non-2xx` : ''}`,
         pass:
           c.name === 'route' && side.backend === 'postgres' ? (c.postgresWithinSqliteSpread ?? null) : null,
       };
