@@ -14,7 +14,8 @@ export interface StoredSecret {
 
 export function createApiKeyRepo(db: Db) {
   return {
-    all: (): ApiKeyRow[] => db.select().from(apiKeys).all(),
+    /** By id: an order every backend gives alike (a table scan's order is SQLite's own). */
+    all: (): ApiKeyRow[] => db.select().from(apiKeys).orderBy(asc(apiKeys.id)).all(),
     byId: (id: string): ApiKeyRow | undefined => db.select().from(apiKeys).where(eq(apiKeys.id, id)).get(),
     /**
      * The key's row, read to decide a change of its secrets (rotation) inside a transaction; on

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/index.js';
 import { messageRecipients, messages } from '../../db/sqlite/schema.js';
 import type { PageRequest } from './pagination.js';
@@ -67,12 +67,14 @@ export function createMessageRepo(db: Db) {
         .all();
     },
 
+    /** By message, then number (the primary key's order: no sort), the same on every backend. */
     recipientsOf(messageIds: string[]): RecipientRow[] {
       if (messageIds.length === 0) return [];
       return db
         .select()
         .from(messageRecipients)
         .where(inArray(messageRecipients.messageId, messageIds))
+        .orderBy(asc(messageRecipients.messageId), asc(messageRecipients.msisdn))
         .all();
     },
   };

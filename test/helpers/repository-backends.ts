@@ -1,0 +1,159 @@
+import { sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { beforeEach, expect } from 'vitest';
+import * as pg from '../../db/postgres/schema.js';
+import type { Db } from '../../db/sqlite/index.js';
+import * as sqlite from '../../db/sqlite/schema.js';
+import { createPostgresStore, type PgExecutor } from '../../src/store/postgres-store.js';
+import type { Repositories } from '../../src/store/repositories.js';
+import { createSqliteBackedStore } from '../../src/store/sqlite-repositories.js';
+import type { Store } from '../../src/store/store.js';
+import { type BackendName, postgresForTest, sqliteForTest } from './backends.js';
+import { gate } from './gate.js';
+
+/** Tables a repository test may fill directly (what no repository under test writes). */
+const sqliteTables = {
+  groups: sqlite.groups,
+  cdrs: sqlite.cdrs,
+  ringbackTones: sqlite.ringbackTones,
+  messages: sqlite.messages,
+  messageRecipients: sqlite.messageRecipients,
+};
+const postgresTables: Record<SeedTable, PgTable> = {
+  groups: pg.groups,
+  cdrs: pg.cdrs,
+  ringbackTones: pg.ringbackTones,
+  messages: pg.messages,
+  messageRecipients: pg.messageRecipients,
+};
+export type SeedTable = keyof typeof sqliteTables;
+export type SeedRow<T extends SeedTable> = (typeof sqliteTables)[T]['$inferInsert'];
+
+/** One backend, emptied before each test, with the repositories under test. */
+export interface RepositoryBackend<R> {
+  readonly name: BackendName;
+  readonly store: Store<R>;
+  /** Inserts rows as they are, through the dialect's own schema. */
+  seed<T extends SeedTable>(table: T, rows: SeedRow<T>[]): Promise<void>;
+}
+
+/**
+ * For a suite run on both backends (`describe.each(BACKENDS)`): call at the top of the file
+ * (it opens the file's PostgreSQL database), then `backendFor(name)` inside the suite. SQLite
+ * is a fresh in-memory database per test, with every repository; PostgreSQL is the file's
+ * database with the repositories `makePostgres` makes, and `tables` emptied before each test
+ * (children before parents: a DELETE of a few small tables costs far less than a TRUNCATE).
+ */
+export function repositoryBackends<K extends keyof Repositories>(
+  makePostgres: (executor: PgExecutor) => Pick<Repositories, K>,
+  tables: readonly PgTable[],
+) {
+  const postgres = postgresForTest();
+  return {
+    postgres,
+    backendFor(name: BackendName): RepositoryBackend<Pick<Repositories, K>> {
+      let current: RepositoryBackend<Pick<Repositories, K>> | undefined;
+      beforeEach(async () => {
+        current =
+          name === 'sqlite'
+            ? openSqlite(sqliteForTest())
+            : await openPostgres(postgres.db, makePostgres, tables);
+      });
+      return {
+        name,
+        get store() {
+          if (current === undefined) throw new Error('the backend is opened in beforeEach');
+          return current.store;
+        },
+        seed: (table, rows) => {
+          if (current === undefined) throw new Error('the backend is opened in beforeEach');
+          return current.seed(table, rows);
+        },
+      };
+    },
+  };
+}
+
+function openSqlite(db: Db): RepositoryBackend<Repositories> {
+  return {
+    name: 'sqlite',
+    store: createSqliteBackedStore(db),
+    seed: async (table, rows) => {
+      if (rows.length > 0) db.insert(sqliteTables[table]).values(rows).run();
+    },
+  };
+}
+
+async function openPostgres<R>(
+  db: ReturnType<typeof postgresForTest>['db'],
+  makeRepos: (executor: PgExecutor) => R,
+  tables: readonly PgTable[],
+): Promise<RepositoryBackend<R>> {
+  for (const table of tables) await db.delete(table);
+  return {
+    name: 'postgres',
+    store: createPostgresStore(db as unknown as PgExecutor, makeRepos),
+    seed: async (table, rows) => {
+      // The two schemas have the same columns (test/unit/db/schema-parity.test.ts); drizzle's
+      // types cannot see that through a table picked by name, hence the cast.
+      if (rows.length > 0) await db.insert(postgresTables[table]).values(rows as never);
+    },
+  };
+}
+
+/**
+ * Proves that `lock` holds its row until the transaction commits: a first transaction locks
+ * and, held open by a gate, rewrites the row; a second transaction's `lock` of the same row is
+ * seen waiting on the server (pg_stat_activity), and reads the first's write once it commits.
+ * PostgreSQL only: on SQLite the second transaction does not start until the first is done.
+ */
+export async function expectLockWaitsForCommit<R, Row>(
+  postgres: ReturnType<typeof postgresForTest>,
+  store: Store<R>,
+  steps: {
+    lock: (tx: R) => Promise<Row | undefined>;
+    /** The first transaction's change of the locked row. */
+    write: (tx: R) => Promise<void>;
+    /** What the second transaction reads of the row (it must show the first's write). */
+    seen: (row: Row | undefined) => unknown;
+  },
+): Promise<unknown[]> {
+  const held = gate();
+  const order: unknown[] = [];
+  const first = store.transaction(async (tx) => {
+    await steps.lock(tx);
+    order.push('first locked');
+    await held.opened;
+    await steps.write(tx);
+    order.push('first wrote');
+  });
+  while (order.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  let secondDone = false;
+  const second = store
+    .transaction(async (tx) => {
+      order.push(steps.seen(await steps.lock(tx)));
+    })
+    .finally(() => {
+      secondDone = true;
+    });
+  // Without the lock the second would be done before any session waits: the check below fails.
+  await untilASessionWaitsOnALock(postgres, () => secondDone);
+  expect(order).toEqual(['first locked']);
+  held.open();
+  await Promise.all([first, second]);
+  return order;
+}
+
+/** Round trips until the server shows a session of this database waiting for a lock, or `given` up. */
+async function untilASessionWaitsOnALock(
+  postgres: ReturnType<typeof postgresForTest>,
+  given: () => boolean,
+): Promise<void> {
+  while (!given()) {
+    const waiting = await postgres.db.execute<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if ((waiting.rows[0]?.n ?? 0) > 0) return;
+  }
+}
