@@ -177,7 +177,9 @@ export async function runConferenceHttp(
     const setupMs = performance.now() - started;
     let joinedLegs = 0;
     for (const room of rooms)
-      joinedLegs += conferences.get(room.id, ADMIN).participants.filter((p) => p.state === 'joined').length;
+      joinedLegs += (await conferences.get(room.id, ADMIN)).participants.filter(
+        (p) => p.state === 'joined',
+      ).length;
     if (joinedLegs !== total) throw new Error(`${joinedLegs} legs joined, not ${total}`);
     log(
       `set up ${rooms.length.toLocaleString('en-US')} conferences × ${options.legs} joined legs in ${(setupMs / 1000).toFixed(1)} s (${conferences.liveCount()} live in memory)`,
@@ -225,19 +227,26 @@ export async function runConferenceHttp(
           });
       return list;
     };
-    const kickRequests = (): RequestSpec[] => {
-      const byRoom = rooms.map((room) =>
-        conferences
-          .get(room.id, ADMIN)
-          .participants.filter((p) => p.role !== 'host' && p.state !== 'kicked')
-          .map((p) => `/v1/conferences/${room.id}/participants/${p.id}`),
-      );
+    const kickRequests = async (): Promise<RequestSpec[]> => {
+      const byRoom: string[][] = [];
+      for (const room of rooms) {
+        const { participants } = await conferences.get(room.id, ADMIN);
+        byRoom.push(
+          participants
+            .filter((p) => p.role !== 'host' && p.state !== 'kicked')
+            .map((p) => `/v1/conferences/${room.id}/participants/${p.id}`),
+        );
+      }
       const list: RequestSpec[] = [];
       for (let k = 0; byRoom.some((paths) => k < paths.length); k++)
         for (const paths of byRoom) if (k < paths.length) list.push({ method: 'DELETE', path: paths[k]! });
       return list;
     };
-    const mixes: Array<{ name: string; requests: () => RequestSpec[]; once?: boolean }> = [
+    const mixes: Array<{
+      name: string;
+      requests: () => RequestSpec[] | Promise<RequestSpec[]>;
+      once?: boolean;
+    }> = [
       { name: 'mute (PATCH participant)', requests: () => Array.from({ length: 20_000 }, muteRequest) },
       { name: 'mute_all / unmute_all', requests: () => Array.from({ length: 20_000 }, muteAllRequest) },
       {
@@ -255,7 +264,7 @@ export async function runConferenceHttp(
       (mix) => options.only.length === 0 || options.only.some((word) => mix.name.startsWith(word)),
     );
     for (const mix of chosen) {
-      const requests = mix.requests();
+      const requests = await mix.requests();
       // Every request must succeed: check a sample over HTTP (bench/lib/http.ts); a request
       // that can only be made once is taken off the list.
       for (const r of mix.once ? requests.splice(0, 2) : requests.slice(0, 2)) {
@@ -325,8 +334,13 @@ export async function runConferenceHttp(
     // Read once before timing: the HTTP runs left every participant and room in some state.
     const muted = new Map<string, boolean>();
     const roomMuted = new Map<string, boolean>();
+    const legCalls = new Map<string, string[]>();
     for (const room of rooms) {
-      const { participants } = conferences.get(room.id, ADMIN);
+      const { participants } = await conferences.get(room.id, ADMIN);
+      legCalls.set(
+        room.id,
+        participants.map((p) => p.callId ?? ''),
+      );
       for (const p of participants) muted.set(p.id, p.muted);
       roomMuted.set(
         room.id,
@@ -349,7 +363,7 @@ export async function runConferenceHttp(
         name: 'of which calls.note (one leg announcement)',
         microseconds: timePerCall(20_000, (i) => {
           const room = rooms[i % rooms.length]!;
-          const callId = conferences.get(room.id, ADMIN).participants[1 + (i % (options.legs - 1))]!.callId!;
+          const callId = legCalls.get(room.id)![1 + (i % (options.legs - 1))]!;
           app.services.calls.note(callId, 'announcement', { text: 'bench' }, app.services.clock.now());
         }),
       },

@@ -36,7 +36,6 @@ import vpnRoutes from './routes/vpn.js';
 import { createServices, type Services } from './services/container.js';
 import type { SandboxLimits } from './sim/scenario/sandbox.js';
 import { type Backend, openBackend } from './store/backend.js';
-import { createSqliteRepositories } from './store/sqlite-repositories.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -90,10 +89,6 @@ function warnOfCalendarGaps(app: FastifyInstance, clock: Clock): void {
   }
 }
 
-function notYetOnPostgres(): never {
-  throw new Error('calls and conferences do not run on PostgreSQL yet (issue 18)');
-}
-
 /** Builds the app; never listens. `server.ts` runs it; tests inject into it. */
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config } = options;
@@ -131,13 +126,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     onBackgroundError: (message, error) => app.log.error({ err: error }, message),
   });
   const { store, batch } = backend;
-  // Calls and conferences still use the synchronous SQLite repositories (issue 18).
-  const repos = createSqliteRepositories(backend.sqlite ?? notYetOnPostgres());
   const clock = options.clock ?? (config.clock === 'simulated' ? simulatedClock() : realClock());
   const adminKey = options.adminKey ?? config.adminApiKey ?? randomBytes(24).toString('base64url');
   const services = await createServices({
     store,
-    repos,
     clock,
     config,
     adminKey,
@@ -152,6 +144,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.addHook('onClose', async () => {
     services.calls.stop();
     services.conferences.stop();
+    // Calls' and conferences' writes still queued are committed before the database closes.
+    await services.writesSettled();
     await services.apiKeys.stop();
     await backend.close();
   });

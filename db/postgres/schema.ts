@@ -361,6 +361,8 @@ export const calls = pgTable(
     document: jsonText('document').$type<unknown>().notNull(),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+    /** Bumped by every write: a save names the version it read and is refused if another writer moved it (compare-and-set). */
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     index('calls_state').on(t.state, t.id),
@@ -470,6 +472,8 @@ export const conferences = pgTable(
     document: jsonText('document').$type<unknown>().notNull(),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+    /** Bumped by every write: a save names the version it read and is refused if another writer moved it (compare-and-set). */
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     // A PIN opens one conference at a time: unique among those not yet ended.

@@ -356,6 +356,8 @@ export const calls = sqliteTable(
     document: text('document', { mode: 'json' }).$type<unknown>().notNull(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** Bumped by every write: a save names the version it read and is refused if another writer moved it (compare-and-set). */
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     index('calls_state').on(t.state, t.id),
@@ -466,6 +468,8 @@ export const conferences = sqliteTable(
     document: text('document', { mode: 'json' }).$type<unknown>().notNull(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** Bumped by every write: a save names the version it read and is refused if another writer moved it (compare-and-set). */
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     // A PIN opens one conference at a time: unique among those not yet ended.

@@ -65,6 +65,7 @@ export const ERRORS = {
   scenario_runs_busy: { status: 429, title: 'Too many scenario runs at once' },
   rate_limited: { status: 429, title: 'Request budget exceeded; retry after the Retry-After seconds' },
   api_key_inactive: { status: 409, title: 'The API key is revoked or expired' },
+  concurrent_update: { status: 409, title: 'Changed by another request; read it again and retry' },
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
   // Raised by the HTTP framework or server before any route runs.

@@ -116,7 +116,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { from, to, at, location } = request.body;
-      const call = calls.create({ from, to, atMs: at, location }, request.principal);
+      const call = await calls.create({ from, to, atMs: at, location }, request.principal);
       return reply.code(201).send(callView(call, request.principal));
     },
   );
@@ -137,7 +137,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const body = request.body;
       const principal = request.principal;
-      return callView(calls.act(request.params.callId, callInputOf(body), body.at, principal), principal);
+      return callView(
+        await calls.act(request.params.callId, callInputOf(body), body.at, principal),
+        principal,
+      );
     },
   );
 
@@ -152,7 +155,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: CallSchema, ...problems(404) },
       },
     },
-    async (request) => callView(calls.get(request.params.callId, request.principal), request.principal),
+    async (request) => callView(await calls.get(request.params.callId, request.principal), request.principal),
   );
 
   app.get(

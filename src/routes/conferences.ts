@@ -167,7 +167,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { state, groupId, limit, cursor } = request.query;
-      const page = conferences.list({ state, groupId }, { limit, cursor }, request.principal);
+      const page = await conferences.list({ state, groupId }, { limit, cursor }, request.principal);
       return {
         items: page.items.map((c) => conferenceView(c, request.principal)),
         nextCursor: page.nextCursor,
@@ -188,7 +188,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) =>
-      conferenceView(conferences.get(request.params.conferenceId, request.principal), request.principal),
+      conferenceView(
+        await conferences.get(request.params.conferenceId, request.principal),
+        request.principal,
+      ),
   );
 
   app.patch(
@@ -206,7 +209,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) =>
       conferenceView(
-        conferences.update(request.params.conferenceId, request.body, request.principal),
+        await conferences.update(request.params.conferenceId, request.body, request.principal),
         request.principal,
       ),
   );
@@ -251,7 +254,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { conferenceId, participantId } = request.params;
       return participantView(
-        conferences.setMuted(conferenceId, participantId, request.body.muted, request.principal),
+        await conferences.setMuted(conferenceId, participantId, request.body.muted, request.principal),
         request.principal,
       );
     },
@@ -273,7 +276,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { conferenceId, participantId } = request.params;
       return participantView(
-        conferences.kick(conferenceId, participantId, request.principal),
+        await conferences.kick(conferenceId, participantId, request.principal),
         request.principal,
       );
     },
@@ -295,7 +298,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) =>
       conferenceView(
-        conferences.act(request.params.conferenceId, request.body.action, request.principal),
+        await conferences.act(request.params.conferenceId, request.body.action, request.principal),
         request.principal,
       ),
   );

@@ -117,6 +117,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         ]);
       }
       clock.advanceTo(target);
+      // Due work (answers, conference starts and ends) ran as the clock passed: answer once
+      // its writes have committed.
+      await app.services.writesSettled();
       return state();
     },
   );

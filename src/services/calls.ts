@@ -20,8 +20,9 @@ import {
 import { rateCall } from '../engines/rating/charge.js';
 import { isWithinBusinessHours } from '../engines/switchboard/hours.js';
 import type { RouteLocation } from '../engines/vpn/route.js';
-import type { CallRepo, CdrRow } from '../store/call-repo.js';
+import type { CdrRow } from '../store/call-repo.js';
 import { type PageRequest, toPage } from '../store/pagination.js';
+import type { Repositories } from '../store/repositories.js';
 import type { RoutingDirectory } from '../store/routing-directory/index.js';
 import type { Principal } from './api-keys.js';
 import type { ConferenceBridge, ConferencePort } from './conference-port.js';
@@ -29,6 +30,7 @@ import { callEventFor, hides, type Reader } from './redaction.js';
 import type { RingbackResolver, RoutingService } from './routing.js';
 import type { SimSubscriberService } from './sim-subscribers.js';
 import { iso } from './views.js';
+import type { WriteUnits } from './write-units.js';
 
 export interface NewCall {
   from: string;
@@ -42,11 +44,17 @@ export interface NewCall {
  * this service carries out the effects: persist every acknowledged step, write the one CDR in
  * the transaction that ends the call, and let simulated subscribers answer by themselves.
  *
- * Calls not yet ended are also held in memory (queues, due subscriber answers); ended calls
- * are read back from SQLite.
+ * Calls not yet ended are held in memory (queues, due subscriber answers), and every change is
+ * computed from memory without awaiting anything between reading a call and moving it: two
+ * hang-ups of one call at once are one hang-up and one 409. Each change records its write in
+ * the action's unit (write-units.ts), queued in order per call and awaited before the answer;
+ * each write is a compare-and-set on the call's version, so a change another process made
+ * meanwhile refuses this one (409 `concurrent_update`) and memory reads the call back. Ended
+ * calls, and calls this process does not hold, are read from the store.
  */
-export function createCallService(deps: {
-  repo: CallRepo;
+export async function createCallService(deps: {
+  repo: Repositories['calls'];
+  units: WriteUnits;
   routing: Pick<RoutingService, 'decide' | 'assertActs'>;
   directory: RoutingDirectory;
   resolveRingback: RingbackResolver;
@@ -56,8 +64,14 @@ export function createCallService(deps: {
   clock: Clock;
   onError?: (error: unknown) => void;
 }) {
-  const { repo, directory, clock } = deps;
+  const { repo, directory, clock, units } = deps;
+  const report = (error: unknown) => deps.onError?.(error);
   const active = new Map<string, Call>();
+  /** The version of each active call's row as its last recorded write leaves it. */
+  const versions = new Map<string, number>();
+  /** Calls ended during the commit under way (no longer active): what it answers. */
+  const endedNow = new Map<string, Call>();
+  let commitDepth = 0;
   const timers = new Map<string, NodeJS.Timeout>();
   const { bridge } = deps.conferences;
 
@@ -103,10 +117,19 @@ export function createCallService(deps: {
   }
 
   /**
-   * Carries out a transition's effects and persists the call: CDR and call in one
-   * transaction, then memory, then any subscriber who answers at once.
+   * Carries out a transition's effects and persists the call: CDR and call in one write
+   * (recorded in the action's unit), then memory, then any subscriber who answers at once.
    */
   function commit(call: Call, effects: CallEffect[]): Call {
+    commitDepth++;
+    try {
+      return commitInMemory(call, effects);
+    } finally {
+      if (--commitDepth === 0) endedNow.clear();
+    }
+  }
+
+  function commitInMemory(call: Call, effects: CallEffect[]): Call {
     let immediate: CallInput | null = null;
     for (const effect of effects) {
       if (effect.kind !== 'alert') continue;
@@ -124,16 +147,73 @@ export function createCallService(deps: {
     }
     const cdr = effects.some((e) => e.kind === 'write_cdr') ? cdrOf(call) : null;
     if (cdr !== null) call.cdrId = cdr.id;
-    // What memory holds is what was last committed: only the events after it are new.
-    repo.save(call, cdr, active.get(call.id)?.events.length ?? 0, clock.now());
-    if (call.state === 'ended') active.delete(call.id);
-    else active.set(call.id, call);
+    record(call, cdr);
+    if (call.state === 'ended') {
+      active.delete(call.id);
+      versions.delete(call.id);
+      endedNow.set(call.id, call);
+    } else active.set(call.id, call);
     disarm(call.id);
     if (call.pending !== null) arm(call);
     tellBridge(bridge, call, effects);
     // The bridge may have moved the call on (a full room drops the leg that answered).
-    const latest = active.get(call.id) ?? (call.state === 'ended' ? call : repo.get(call.id)) ?? call;
+    const latest = active.get(call.id) ?? endedNow.get(call.id) ?? call;
     return immediate === null || latest !== call ? latest : step(call, immediate, call.lastAtMs);
+  }
+
+  /** Records the call's write; memory's copy is what the writes queued before it leave. */
+  function record(call: Call, cdr: CdrRow | null): void {
+    const eventsFrom = active.get(call.id)?.events.length ?? 0;
+    const version = versions.get(call.id) ?? 0;
+    versions.set(call.id, version + 1);
+    const nowMs = clock.now();
+    units.record({
+      key: call.id,
+      write: (repos) => repos.calls.save({ call, cdr, eventsFrom, version, nowMs }),
+      forget: () => forget(call.id),
+    });
+  }
+
+  /** Holds a call not yet ended in memory, at its stored version. */
+  function keep(call: Call, version: number): void {
+    active.set(call.id, call);
+    versions.set(call.id, version);
+    if (call.pending !== null) arm(call);
+  }
+
+  /** Memory no longer matches the store: drop the call and read back what was committed. */
+  function forget(id: string): void {
+    active.delete(id);
+    versions.delete(id);
+    disarm(id);
+    load(id).catch(report);
+  }
+
+  /**
+   * The call as memory has it, else as committed (once the writes queued on it have settled);
+   * a call read back that is not ended is held in memory from then on.
+   */
+  async function load(id: string): Promise<Call | undefined> {
+    await units.settled(id);
+    const stored = await repo.get(id);
+    const present = active.get(id);
+    if (present !== undefined || stored === undefined) return present;
+    if (stored.value.state !== 'ended') keep(stored.value, stored.version);
+    return stored.value;
+  }
+
+  /**
+   * Runs `work` on the call as memory has it, in one unit, awaited until committed. A call read
+   * from the store may move while this awaits it: then it is read again, so `work` always starts
+   * from the latest state.
+   */
+  async function onCall<T>(id: string, principal: Principal, work: (call: Call) => T): Promise<T> {
+    for (;;) {
+      const call = active.get(id) ?? (await load(id));
+      if (call === undefined || !visible(call, principal)) throw notFound('call');
+      const current = active.get(id) ?? (call.state === 'ended' ? call : undefined);
+      if (current !== undefined) return units.act(() => work(current));
+    }
   }
 
   function tellBridge(to: ConferenceBridge, call: Call, effects: CallEffect[]): void {
@@ -157,12 +237,6 @@ export function createCallService(deps: {
           break;
       }
     }
-  }
-
-  function latestOf(callId: string): Call {
-    const call = active.get(callId) ?? repo.get(callId);
-    if (call === undefined) throw notFound('call');
-    return call;
   }
 
   /** One action on a call; a subscriber's answer that fell due before it happens first. */
@@ -198,11 +272,7 @@ export function createCallService(deps: {
     for (const call of due) {
       const current = active.get(call.id);
       if (current?.pending == null || current.pending.dueServiceMs > nowMs) continue;
-      try {
-        fire(current);
-      } catch (error) {
-        deps.onError?.(error);
-      }
+      units.background(() => fire(current), report);
     }
   }
 
@@ -225,21 +295,18 @@ export function createCallService(deps: {
     }
   }
 
-  function require(id: string, principal: Principal): Call {
-    const call = active.get(id) ?? repo.get(id);
+  async function require(id: string, principal: Principal): Promise<Call> {
+    const call = active.get(id) ?? (await load(id));
     if (call === undefined || !visible(call, principal)) throw notFound('call');
     return call;
   }
 
   // Resume calls in progress: a restart loses none, and their due answers are re-armed.
-  for (const call of repo.unfinished()) {
-    active.set(call.id, call);
-    if (call.pending !== null) arm(call);
-  }
+  for (const { value, version } of await repo.unfinished()) keep(value, version);
   const unsubscribe = isSimulated(clock) ? clock.onAdvance(fireDue) : () => {};
 
   return {
-    create(input: NewCall, principal: Principal): Call {
+    async create(input: NewCall, principal: Principal): Promise<Call> {
       const atMs = input.atMs ?? clock.now();
       const decision = deps.routing.decide({
         from: input.from,
@@ -249,50 +316,65 @@ export function createCallService(deps: {
         ...(input.location === undefined ? {} : { location: input.location }),
       });
       deps.routing.assertActs(principal, decision);
-      const started = startCall(newId('call'), decision, atMs, env);
-      return commit(started.call, started.effects);
+      return units.act(() => {
+        const started = startCall(newId('call'), decision, atMs, env);
+        return commit(started.call, started.effects);
+      });
     },
 
-    act(id: string, input: CallInput, atMs: number | undefined, principal: Principal): Call {
-      const call = require(id, principal);
+    act(id: string, input: CallInput, atMs: number | undefined, principal: Principal): Promise<Call> {
       // Without `at` the service clock is used; a call's own clock never runs backwards.
-      return step(call, input, atMs ?? Math.max(clock.now(), call.lastAtMs));
+      return onCall(id, principal, (call) => step(call, input, atMs ?? Math.max(clock.now(), call.lastAtMs)));
     },
 
-    get: (id: string, principal: Principal): Call => require(id, principal),
+    get: (id: string, principal: Principal): Promise<Call> => require(id, principal),
 
-    list(
+    async list(
       filter: { state?: CallState | undefined; groupId?: string | undefined },
       page: PageRequest,
       principal: Principal,
     ) {
       if (filter.groupId !== undefined && !principal.canSee(filter.groupId)) throw notFound('group');
       const scope = principal.kind === 'admin' ? null : principal.groupIds;
-      return toPage(repo.list({ ...filter, scope }, page), page.limit, (call) => callView(call, principal));
+      const rows = await repo.list({ ...filter, scope }, page);
+      // Calls in progress answer from memory: their rows may wait behind writes still queued.
+      return toPage(rows, page.limit, (call) => callView(active.get(call.id) ?? call, principal));
     },
 
-    /** The platform dials a conference participant (no router, no partner scope: the bridge decided). */
+    /**
+     * The platform dials a conference participant (no router, no partner scope: the bridge
+     * decided). This and the two below act at once in memory, inside the unit of the action
+     * that asked (the room's): it awaits their writes with its own.
+     */
     dialConferenceLeg(leg: ConferenceLeg, atMs: number): Call {
       const started = startConferenceLeg(newId('call'), leg, atMs);
       return commit(started.call, started.effects);
     },
 
-    /** Ends a call from the platform side (kick, conference end); an ended call is left as it is. */
-    dropCall(callId: string, cause: string, atMs: number, announcement?: string): Call {
-      const transition = dropCall(latestOf(callId), cause, atMs, announcement);
-      if (!transition.ok || transition.effects.length === 0)
-        return transition.ok ? transition.call : latestOf(callId);
-      return commit(transition.call, transition.effects);
+    /**
+     * Ends a call from the platform side (kick, conference end); an ended call is left as it is,
+     * and so is one this process does not hold in memory (ended, or not its own).
+     */
+    dropCall(callId: string, cause: string, atMs: number, announcement?: string): void {
+      const call = active.get(callId);
+      if (call === undefined) return;
+      const transition = dropCall(call, cause, atMs, announcement);
+      if (transition.ok && transition.effects.length > 0) commit(transition.call, transition.effects);
     },
 
-    /** Records what the platform plays or notes on a call (an announcement heard on a leg). */
-    note(callId: string, type: string, detail: Record<string, unknown>, atMs: number): Call {
-      const call = latestOf(callId);
-      if (call.state === 'ended') return call;
+    /** Records what the platform plays or notes on a call in progress (an announcement heard on a leg). */
+    note(callId: string, type: string, detail: Record<string, unknown>, atMs: number): void {
+      const call = active.get(callId);
+      if (call === undefined) return;
       const noted = noteOnCall(call, atMs, type, detail);
-      repo.appendEvents(noted, call.events.length);
+      const version = versions.get(callId) ?? 0;
+      versions.set(callId, version + 1);
+      units.record({
+        key: callId,
+        write: (repos) => repos.calls.appendEvents(noted, call.events.length, version),
+        forget: () => forget(callId),
+      });
       active.set(noted.id, noted);
-      return noted;
     },
 
     /** A switchboard's operator desk queue, oldest first. */
@@ -314,7 +396,7 @@ export function createCallService(deps: {
   };
 }
 
-export type CallService = ReturnType<typeof createCallService>;
+export type CallService = Awaited<ReturnType<typeof createCallService>>;
 
 /** A call as `reader` sees it: another tenant's party as its number only (see redaction.ts). */
 export function callView(call: Call, reader: Reader) {

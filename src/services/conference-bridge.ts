@@ -128,15 +128,18 @@ export function createConferenceBridge(deps: {
   };
 
   /**
-   * A leg's end and the room's answer to it are two commits: a crash between them leaves a stay
-   * open on a call that ended. At start such stays are closed as the leg's end would have.
+   * A leg's end and the room's answer to it may be two commits (a leg ended by another process,
+   * or by a version before both were one unit): a crash between them leaves a stay open on a
+   * call that ended. At start such stays are closed as the leg's end would have: these are the
+   * actions that close them, read before any is applied.
    */
-  function reconcile(conference: Conference): void {
+  async function endedLegs(conference: Conference): Promise<{ action: ConferenceAction; atMs: number }[]> {
+    const closing: { action: ConferenceAction; atMs: number }[] = [];
     for (const p of conference.participants) {
       if (p.callId === null || (p.state !== 'joined' && p.state !== 'dialing')) continue;
       let call: Call;
       try {
-        call = calls.get(p.callId, SYSTEM);
+        call = await calls.get(p.callId, SYSTEM);
       } catch {
         continue;
       }
@@ -152,9 +155,10 @@ export function createConferenceBridge(deps: {
               response:
                 call.endCause === 'busy' ? 'busy' : call.endCause === 'rejected' ? 'reject' : 'no_answer',
             };
-      quietly(conference.id, action, atMs);
+      closing.push({ action, atMs });
     }
+    return closing;
   }
 
-  return { bridge, reconcile };
+  return { bridge, endedLegs };
 }

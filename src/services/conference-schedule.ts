@@ -1,5 +1,6 @@
 import { type Clock, isSimulated } from '../domain/clock.js';
 import { type Conference, dueAtMs } from '../engines/conference/index.js';
+import type { WriteUnits } from './write-units.js';
 
 /** The longest a real-clock timer may wait in one go (setTimeout's limit); it re-arms after. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -16,10 +17,19 @@ export function createConferenceSchedule(deps: {
   live: ReadonlyMap<string, Conference>;
   start(conference: Conference, atMs: number): void;
   end(conference: Conference, atMs: number): void;
+  /** Each start or end is a unit of its own (write-units.ts): a failure is reported. */
+  units: Pick<WriteUnits, 'background'>;
   report(error: unknown): void;
 }) {
   const { clock, live } = deps;
   const timers = new Map<string, { timer: NodeJS.Timeout; due: number }>();
+
+  function disarm(id: string): void {
+    const armed = timers.get(id);
+    if (armed === undefined) return;
+    clearTimeout(armed.timer);
+    timers.delete(id);
+  }
 
   /** Real clock: (re-)arms the room's timer for its next due work. */
   function arm(conference: Conference): void {
@@ -27,10 +37,7 @@ export function createConferenceSchedule(deps: {
     const due = conference.state === 'ended' ? null : dueAtMs(conference);
     const armed = timers.get(conference.id);
     if (armed !== undefined && armed.due === due) return;
-    if (armed !== undefined) {
-      clearTimeout(armed.timer);
-      timers.delete(conference.id);
-    }
+    if (armed !== undefined) disarm(conference.id);
     if (due === null) return;
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, due - clock.now()));
     const timer = setTimeout(() => {
@@ -64,12 +71,12 @@ export function createConferenceSchedule(deps: {
       }
       if (next === undefined) return;
       tried.add(`${next.id}:${next.state}`);
-      try {
-        if (next.state === 'scheduled') deps.start(next, nextDue);
-        else deps.end(next, nextDue);
-      } catch (error) {
-        deps.report(error);
-      }
+      const room = next;
+      const at = nextDue;
+      deps.units.background(
+        () => (room.state === 'scheduled' ? deps.start(room, at) : deps.end(room, at)),
+        deps.report,
+      );
     }
   }
 
@@ -77,6 +84,8 @@ export function createConferenceSchedule(deps: {
 
   return {
     arm,
+    /** Forgets the room's timer (the room is dropped from memory). */
+    disarm,
     /** Stops timers (app close). */
     stop(): void {
       unsubscribe();

@@ -1,9 +1,9 @@
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { nameKeys } from '../domain/name-keys.js';
+import { createOrderedWrites } from '../store/ordered-writes.js';
 import type { AppStore } from '../store/repositories.js';
 import { createDirectoryWriter } from '../store/routing-directory/index.js';
-import type { createSqliteRepositories } from '../store/sqlite-repositories.js';
 import { createApiKeyService } from './api-keys.js';
 import { createAuditService } from './audit.js';
 import { createBillingService } from './billing.js';
@@ -21,6 +21,7 @@ import { createSimSubscriberService } from './sim-subscribers.js';
 import { createSwitchboardService } from './switchboards.js';
 import { createTariffService } from './tariffs.js';
 import { createVpnService } from './vpn.js';
+import { createWriteUnits } from './write-units.js';
 
 /**
  * Wires repositories, the routing directory and the services. The directory is loaded from
@@ -29,10 +30,8 @@ import { createVpnService } from './vpn.js';
  * dependency is passed at construction, calls ↔ conferences through the port both are given.
  */
 export async function createServices(deps: {
-  /** The store (async repositories, transactions): what converted services use. */
+  /** The store (async repositories, transactions). */
   store: AppStore;
-  /** The same repositories, synchronous: what services not yet on the store use (issue 18). */
-  repos: ReturnType<typeof createSqliteRepositories>;
   clock: Clock;
   config: Readonly<Config>;
   adminKey: string;
@@ -43,7 +42,7 @@ export async function createServices(deps: {
   /** Failures of work that runs outside a request (due subscriber answers). */
   onBackgroundError?: (error: unknown) => void;
 }) {
-  const { clock, repos, store } = deps;
+  const { clock, store } = deps;
 
   // Search keys made by an older version of nameKeys are recomputed before the directory loads.
   await store.repos.members.rekeyNames(nameKeys);
@@ -91,9 +90,16 @@ export async function createServices(deps: {
   const messages = createMessageService({ repos: deps.store.repos, routing, directory, clock });
   const subscribers = await createSimSubscriberService({ repos: deps.store.repos, directory, clock });
   // Calls and conferences each need the other: the port is created first and given to both.
+  // Their writes go through one set of units, queued in order per call and per room.
   const conferencePort = createConferencePort();
-  const calls = createCallService({
-    repo: repos.calls,
+  const units = createWriteUnits({
+    store,
+    ordered: createOrderedWrites(),
+    ...(deps.onBackgroundError ? { report: deps.onBackgroundError } : {}),
+  });
+  const calls = await createCallService({
+    repo: store.repos.calls,
+    units,
     routing,
     directory,
     resolveRingback: ringback.resolver,
@@ -111,8 +117,9 @@ export async function createServices(deps: {
   });
   // The conference bridge loads its unfinished rooms, then serves the port: from then on it
   // hears about its legs from the calls service.
-  const conferences = createConferenceService({
-    repo: repos.conferences,
+  const conferences = await createConferenceService({
+    repo: store.repos.conferences,
+    units,
     calls,
     port: conferencePort,
     messages,
@@ -157,6 +164,8 @@ export async function createServices(deps: {
     clock,
     directory,
     idempotencyRepo: deps.store.repos.idempotency,
+    /** Resolves once the calls' and conferences' writes queued so far have settled (clock moves, close). */
+    writesSettled: () => units.idle(),
     /** Whether the database answers (readiness). */
     health: deps.store.repos.health,
     apiKeys,

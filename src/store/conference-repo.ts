@@ -9,6 +9,7 @@ import {
 import type { Conference, ConferenceEvent, ConferenceState } from '../engines/conference/types.js';
 import { groupBy } from './group-by.js';
 import type { PageRequest } from './pagination.js';
+import { asConcurrentUpdate, concurrentUpdate, type Versioned } from './versioned.js';
 
 export interface ConferenceFilter {
   state?: ConferenceState | undefined;
@@ -16,6 +17,18 @@ export interface ConferenceFilter {
   groupId?: string | undefined;
   /** A partner's groups; null for the admin. */
   scope: ReadonlySet<string> | null;
+}
+
+/** One transition of a room: what changed of it, its new events and newly involved groups. */
+export interface ConferenceWrite {
+  /** The room as last written (null: a new room): participants the same objects are unchanged. */
+  before: Conference | null;
+  conference: Conference;
+  events: ConferenceEvent[];
+  newGroups: string[];
+  /** The version the write was computed from: 0 for a new room. */
+  version: number;
+  nowMs: number;
 }
 
 export interface ConferenceUsage {
@@ -27,20 +40,23 @@ export interface ConferenceUsage {
 /**
  * Conferences as a header row, one row per participant and an append-only event log, so that a
  * control action writes only what it changed: a mute is one participant row and one event, not
- * the whole room. The header (state, PIN, lock, times, …) is rewritten only when it changes;
- * the room's event count and clock are read back from its log. Every write of a transition is
- * in one transaction, so a restart (graceful or not) resumes each room from its last
- * acknowledged state. The writes are prepared statements: control actions write on every
- * request.
+ * the whole room. The header row is rewritten by every transition (its version moves: a
+ * compare-and-set, versioned.ts); the room's event count and clock are read back from its log.
+ * Every write of a transition is in one transaction, so a restart (graceful or not) resumes
+ * each room from its last acknowledged state. The writes are prepared statements: control
+ * actions write on every request.
  */
 export function createConferenceRepo(db: Db) {
   const client = db.$client;
-  const upsert = client.prepare(
-    `INSERT INTO conferences (id, group_id, state, pin, host_msisdn, start_at, ended_at, participant_minutes, charge_fen, document, created_at, updated_at)
-     VALUES (@id, @groupId, @state, @pin, @hostMsisdn, @startAt, @endedAt, @participantMinutes, @chargeFen, @document, @createdAt, @updatedAt)
-     ON CONFLICT (id) DO UPDATE SET state = excluded.state, pin = excluded.pin, start_at = excluded.start_at,
-       ended_at = excluded.ended_at, participant_minutes = excluded.participant_minutes,
-       charge_fen = excluded.charge_fen, document = excluded.document, updated_at = excluded.updated_at`,
+  const insert = client.prepare(
+    `INSERT INTO conferences (id, group_id, state, pin, host_msisdn, start_at, ended_at, participant_minutes, charge_fen, document, created_at, updated_at, version)
+     VALUES (@id, @groupId, @state, @pin, @hostMsisdn, @startAt, @endedAt, @participantMinutes, @chargeFen, @document, @createdAt, @updatedAt, 1)`,
+  );
+  const update = client.prepare(
+    `UPDATE conferences SET state = @state, pin = @pin, start_at = @startAt, ended_at = @endedAt,
+       participant_minutes = @participantMinutes, charge_fen = @chargeFen, document = @document,
+       updated_at = @updatedAt, version = version + 1
+     WHERE id = @id AND version = @version`,
   );
   const upsertParticipant = client.prepare(
     `INSERT INTO conference_participants (conference_id, position, document) VALUES (?, ?, ?)
@@ -52,44 +68,34 @@ export function createConferenceRepo(db: Db) {
   const insertGroup = client.prepare(
     'INSERT OR IGNORE INTO conference_groups (conference_id, group_id) VALUES (?, ?)',
   );
-  const selectHeader = client.prepare('SELECT document FROM conferences WHERE id = ?').pluck();
+  const selectHeader = client.prepare('SELECT document, version FROM conferences WHERE id = ?');
   const selectParticipants = client
     .prepare('SELECT document FROM conference_participants WHERE conference_id = ? ORDER BY position')
     .pluck();
   const selectLastEvent = client
     .prepare('SELECT event FROM conference_events WHERE conference_id = ? ORDER BY seq DESC LIMIT 1')
     .pluck();
-  /** The header last written per room (without its clock and event count): unchanged, not rewritten. */
-  const written = new Map<string, string>();
 
   const save = client.transaction(
-    (
-      before: Conference | null,
-      conference: Conference,
-      events: ConferenceEvent[],
-      newGroups: string[],
-      nowMs: number,
-    ) => {
-      const { participants, lastAtMs, eventCount, ...header } = conference;
-      const key = JSON.stringify(header);
-      if (written.get(conference.id) !== key) {
-        upsert.run({
-          id: conference.id,
-          groupId: conference.groupId,
-          state: conference.state,
-          pin: conference.pin,
-          hostMsisdn: conference.hostMsisdn,
-          startAt: conference.startAtMs,
-          endedAt: conference.endedAtMs,
-          participantMinutes: conference.participantMinutes,
-          chargeFen: conference.chargeFen,
-          document: JSON.stringify({ ...header, lastAtMs, eventCount }),
-          createdAt: conference.createdAtMs,
-          updatedAt: nowMs,
-        });
-        if (conference.state === 'ended') written.delete(conference.id);
-        else written.set(conference.id, key);
-      }
+    ({ before, conference, events, newGroups, version, nowMs }: ConferenceWrite) => {
+      const { participants, ...header } = conference;
+      const row = {
+        id: conference.id,
+        groupId: conference.groupId,
+        state: conference.state,
+        pin: conference.pin,
+        hostMsisdn: conference.hostMsisdn,
+        startAt: conference.startAtMs,
+        endedAt: conference.endedAtMs,
+        participantMinutes: conference.participantMinutes,
+        chargeFen: conference.chargeFen,
+        document: JSON.stringify(header),
+        createdAt: conference.createdAtMs,
+        updatedAt: nowMs,
+      };
+      if (version === 0) insert.run(row);
+      else if (update.run({ ...row, version }).changes === 0)
+        throw concurrentUpdate('conference', conference.id);
       // The machine copies a participant only when it changes it: the others are the same objects.
       const previous = before?.participants;
       for (let position = 0; position < participants.length; position++) {
@@ -150,44 +156,38 @@ export function createConferenceRepo(db: Db) {
   };
 
   return {
-    /** Runs `work` in one transaction (nested writes, the calls' included, become savepoints). */
-    transaction: <T>(work: () => T): T => client.transaction(work)(),
-
-    /** After a rolled-back transaction: what was written of the room is no longer known. */
-    forget: (id: string) => written.delete(id),
-
     /**
-     * A transition from `before` (null: a new room): what changed of the room, its new events
-     * and newly involved groups, in one transaction.
+     * A transition (a new room when `version` is 0), in one transaction; refused whole (409
+     * `concurrent_update`) when the room's row is no longer at `version`.
      */
-    save: (
-      before: Conference | null,
-      conference: Conference,
-      events: ConferenceEvent[],
-      newGroups: string[],
-      nowMs: number,
-    ) => save(before, conference, events, newGroups, nowMs),
+    save(write: ConferenceWrite): void {
+      try {
+        save(write);
+      } catch (error) {
+        throw asConcurrentUpdate(error, 'conference', write.conference.id);
+      }
+    },
 
-    get(id: string): Conference | undefined {
-      const header = selectHeader.get(id) as string | undefined;
-      if (header === undefined) return undefined;
-      return hydrate(
-        header,
+    get(id: string): Versioned<Conference> | undefined {
+      const row = selectHeader.get(id) as { document: string; version: number } | undefined;
+      if (row === undefined) return undefined;
+      const value = hydrate(
+        row.document,
         selectParticipants.all(id) as string[],
         selectLastEvent.get(id) as string | undefined,
       );
+      return { value, version: row.version };
     },
 
     /** Conferences not yet ended: loaded into memory at start. */
-    unfinished(): Conference[] {
-      return assemble(
-        db
-          .select({ id: conferences.id, document: conferences.document })
-          .from(conferences)
-          .where(sql`${conferences.state} <> 'ended'`)
-          .orderBy(asc(conferences.id))
-          .all(),
-      );
+    unfinished(): Versioned<Conference>[] {
+      const rows = db
+        .select({ id: conferences.id, document: conferences.document, version: conferences.version })
+        .from(conferences)
+        .where(sql`${conferences.state} <> 'ended'`)
+        .orderBy(asc(conferences.id))
+        .all();
+      return assemble(rows).map((value, i) => ({ value, version: rows[i]!.version }));
     },
 
     /** Oldest first (ids are creation-ordered). */

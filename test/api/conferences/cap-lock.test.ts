@@ -124,6 +124,17 @@ describe('the cap: joined legs never exceed maxParticipants (host included)', ()
     expect(room.participants.filter((p) => p.state === 'joined')).toHaveLength(3);
   });
 
+  it('one number added five times at once: one 201, four 409 already_participant', async () => {
+    const c = await newConference(t, { hostMsisdn: E.wang, maxParticipants: 10, participants: [] });
+    const results = await Promise.all(
+      [0, 1, 2, 3, 4].map(() => addParticipant(c.id, { msisdn: STRANGERS[0] })),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409, 409, 409, 409]);
+    for (const r of results.filter((x) => x.statusCode === 409))
+      expect(r.json().code).toBe('already_participant');
+    expect((await getConference(t, c.id)).participants).toHaveLength(2);
+  });
+
   it('a further add when full is a 409 conference_full; a seat freed by a hang-up takes the next one', async () => {
     const g = await conferenceGroup(t);
     const c = await newConference(t, {

@@ -172,12 +172,14 @@ describe('the product flow, end to end', () => {
     expect(listed.items.map((c: { id: string }) => c.id)).toEqual([created.id]);
 
     // 9. Billing: the host's group pays; the legs themselves are free CDRs.
-    expect(t.app.services.conferences.usageOf(g.groupId, T0, T0 + 86_400_000)).toEqual({
+    expect(await t.app.services.conferences.usageOf(g.groupId, T0, T0 + 86_400_000)).toEqual({
       conferences: 1,
       participantMinutes: 8,
       chargeFen: 80,
     });
-    expect(t.app.services.conferences.usageOf(g.groupId, T0 + 180_001, T0 + 86_400_000).conferences).toBe(0);
+    expect(
+      (await t.app.services.conferences.usageOf(g.groupId, T0 + 180_001, T0 + 86_400_000)).conferences,
+    ).toBe(0);
     const cdrs = await cdrsOf(t, `?groupId=${g.groupId}`);
     expect(cdrs).toHaveLength(4);
     expect(cdrs.every((c) => c.chargeFen === 0 && c.tariffClass === 'conference')).toBe(true);

@@ -57,15 +57,15 @@ describe('calls and conferences in rows', () => {
     const db = openDatabase(':memory:');
     const repo = createCallRepo(db);
     const call = aCall();
-    repo.save(call, null, 0, T);
+    repo.save({ call, cdr: null, eventsFrom: 0, version: 0, nowMs: T });
     const note = { ...call, events: [...call.events, { at: at(T + 9_000), type: 'announcement' }] };
-    repo.appendEvents(note, call.events.length);
+    repo.appendEvents(note, call.events.length, 1);
 
     const row = db.$client.prepare('SELECT document FROM calls WHERE id = ?').pluck().get(call.id) as string;
     expect(JSON.parse(row)).not.toHaveProperty('events');
     expect(db.$client.prepare('SELECT count(*) FROM call_events').pluck().get()).toBe(4);
-    expect(repo.get(call.id)).toEqual({ ...note, lastAtMs: T + 9_000 });
-    expect(repo.unfinished()).toEqual([{ ...note, lastAtMs: T + 9_000 }]);
+    expect(repo.get(call.id)).toEqual({ value: { ...note, lastAtMs: T + 9_000 }, version: 2 });
+    expect(repo.unfinished()).toEqual([{ value: { ...note, lastAtMs: T + 9_000 }, version: 2 }]);
 
     // A later action writes its row and only the event it added.
     const ended = {
@@ -75,12 +75,14 @@ describe('calls and conferences in rows', () => {
       lastAtMs: T + 10_000,
       events: [...note.events, { at: at(T + 10_000), type: 'hangup' }],
     };
-    repo.save(ended, null, note.events.length, T + 10_000);
-    expect(repo.get(call.id)).toEqual(ended);
+    repo.save({ call: ended, cdr: null, eventsFrom: note.events.length, version: 2, nowMs: T + 10_000 });
+    expect(repo.get(call.id)).toEqual({ value: ended, version: 3 });
     expect(repo.unfinished()).toEqual([]);
     expect(repo.list({ scope: null }, { limit: 10 })).toEqual([ended]);
     // Writing an already written event again is refused, not silently duplicated.
-    expect(() => repo.appendEvents(ended, 0)).toThrow(/UNIQUE|PRIMARY/);
+    expect(() => repo.appendEvents(ended, 0, 3)).toThrow(
+      expect.objectContaining({ code: 'concurrent_update' }),
+    );
   });
 
   it('migrations 0005 and 0006 move the logs of calls and the participants of rooms out of their rows', () => {
@@ -134,14 +136,17 @@ describe('calls and conferences in rows', () => {
 
     apply('0005_call_events.sql');
     apply('0006_conference_rows.sql');
+    apply('0007_api_keys_audit.sql');
+    apply('0008_row_versions.sql');
 
     const db = drizzle(sqlite, { schema }) as Db;
     const rowOf = (table: string, id: string) =>
       JSON.parse(sqlite.prepare(`SELECT document FROM ${table} WHERE id = ?`).pluck().get(id) as string);
     expect(rowOf('calls', legacyCall.id)).not.toHaveProperty('events');
     expect(rowOf('conferences', legacyRoom.id)).not.toHaveProperty('participants');
-    expect(createCallRepo(db).get(legacyCall.id)).toEqual(legacyCall);
-    expect(createConferenceRepo(db).get(legacyRoom.id)).toEqual(legacyRoom);
+    // Rows written before versions start at version 1.
+    expect(createCallRepo(db).get(legacyCall.id)).toEqual({ value: legacyCall, version: 1 });
+    expect(createConferenceRepo(db).get(legacyRoom.id)).toEqual({ value: legacyRoom, version: 1 });
     expect(
       createConferenceRepo(db)
         .events(legacyRoom.id, 0, 10)
