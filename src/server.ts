@@ -54,26 +54,26 @@ async function main() {
     }
     throw error;
   }
-  if (config.databaseUrl !== undefined) {
-    // Refused rather than ignored: data meant for PostgreSQL must not land in a SQLite file
-    // nobody looks at. The PostgreSQL backend is being built (README, Backends).
-    process.stderr.write(
-      'DATABASE_URL is set, but this version keeps its data in SQLite only (see Backends in the README): unset DATABASE_URL to run on SQLite in DATA_DIR\n',
-    );
-    process.exit(2);
-  }
   const logger = process.stdout.isTTY
     ? { level: config.logLevel, transport: { target: 'pino-pretty' }, redact: ['req.headers.authorization'] }
     : { level: config.logLevel, redact: ['req.headers.authorization'] };
 
   const admin = resolveAdminKey(config.dataDir, config.adminApiKey);
   const apiKeyHmacSecret = resolveHmacSecret(config.dataDir, config.apiKeyHmacSecret);
-  const server = await buildApp({
-    config,
-    logger,
-    adminKey: admin.key,
-    ...(apiKeyHmacSecret === undefined ? {} : { apiKeyHmacSecret }),
-  });
+  let server: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    server = await buildApp({
+      config,
+      logger,
+      adminKey: admin.key,
+      ...(apiKeyHmacSecret === undefined ? {} : { apiKeyHmacSecret }),
+    });
+  } catch (error) {
+    // A database that cannot be opened (PostgreSQL unreachable, a refused login, a migration
+    // that fails) is a message naming it, not a stack trace.
+    process.stderr.write(`cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
   if (admin.generated) {
     // Printed once, on the terminal, never through the logger.
     process.stdout.write(

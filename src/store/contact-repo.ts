@@ -52,9 +52,15 @@ export function createContactRepo(db: Db) {
         .all();
     },
 
-    insert: (row: ContactRow) => db.insert(contacts).values(row).run(),
-    update: (row: ContactRow) => db.update(contacts).set(row).where(eq(contacts.id, row.id)).run(),
-    delete: (id: string) => db.delete(contacts).where(eq(contacts.id, id)).run(),
+    insert(row: ContactRow): void {
+      db.insert(contacts).values(row).run();
+    },
+    update(row: ContactRow): void {
+      db.update(contacts).set(row).where(eq(contacts.id, row.id)).run();
+    },
+    delete(id: string): void {
+      db.delete(contacts).where(eq(contacts.id, id)).run();
+    },
   };
 }
 

@@ -37,9 +37,15 @@ export function createGroupRepo(db: Db) {
         .limit(page.limit + 1)
         .all();
     },
-    insert: (row: GroupRow) => db.insert(groups).values(row).run(),
-    update: (row: GroupRow) => db.update(groups).set(row).where(eq(groups.id, row.id)).run(),
-    delete: (id: string) => db.delete(groups).where(eq(groups.id, id)).run(),
+    insert(row: GroupRow): void {
+      db.insert(groups).values(row).run();
+    },
+    update(row: GroupRow): void {
+      db.update(groups).set(row).where(eq(groups.id, row.id)).run();
+    },
+    delete(id: string): void {
+      db.delete(groups).where(eq(groups.id, id)).run();
+    },
     memberCount: (id: string): number => memberCount.get({ id })?.n ?? 0,
   };
 }

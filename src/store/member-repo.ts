@@ -83,9 +83,15 @@ export function createMemberRepo(db: Db) {
         .limit(page.limit + 1)
         .all();
     },
-    insert: (row: MemberRow) => db.insert(members).values(row).run(),
-    update: (row: MemberRow) => db.update(members).set(row).where(eq(members.id, row.id)).run(),
-    delete: (id: string) => db.delete(members).where(eq(members.id, id)).run(),
+    insert(row: MemberRow): void {
+      db.insert(members).values(row).run();
+    },
+    update(row: MemberRow): void {
+      db.update(members).set(row).where(eq(members.id, row.id)).run();
+    },
+    delete(id: string): void {
+      db.delete(members).where(eq(members.id, id)).run();
+    },
   };
 }
 

@@ -24,7 +24,9 @@ export function createRingbackRepo(db: Db) {
         .orderBy(asc(ringbackTones.id))
         .all(),
     allTones: (): RingbackToneRow[] => db.select().from(ringbackTones).all(),
-    insertTone: (row: RingbackToneRow) => db.insert(ringbackTones).values(row).run(),
+    insertTone(row: RingbackToneRow): void {
+      db.insert(ringbackTones).values(row).run();
+    },
 
     policy: (id: string): RingbackPolicyRow | undefined =>
       db.select().from(ringbackPolicies).where(eq(ringbackPolicies.id, id)).get(),
@@ -45,20 +47,25 @@ export function createRingbackRepo(db: Db) {
         .from(ringbackPolicies)
         .where(eq(ringbackPolicies.groupId, groupId))
         .get()?.max ?? 0) + 1,
-    insertPolicy: (row: RingbackPolicyRow) => db.insert(ringbackPolicies).values(row).run(),
-    updatePolicy: (row: RingbackPolicyRow) =>
-      db.update(ringbackPolicies).set(row).where(eq(ringbackPolicies.id, row.id)).run(),
-    deletePolicy: (id: string) => db.delete(ringbackPolicies).where(eq(ringbackPolicies.id, id)).run(),
+    insertPolicy(row: RingbackPolicyRow): void {
+      db.insert(ringbackPolicies).values(row).run();
+    },
+    updatePolicy(row: RingbackPolicyRow): void {
+      db.update(ringbackPolicies).set(row).where(eq(ringbackPolicies.id, row.id)).run();
+    },
+    deletePolicy(id: string): void {
+      db.delete(ringbackPolicies).where(eq(ringbackPolicies.id, id)).run();
+    },
 
     calendar: (groupId: string): GroupCalendarRow | undefined =>
       db.select().from(groupCalendars).where(eq(groupCalendars.groupId, groupId)).get(),
     allCalendars: (): GroupCalendarRow[] => db.select().from(groupCalendars).all(),
-    upsertCalendar: (row: GroupCalendarRow) =>
-      db
-        .insert(groupCalendars)
+    upsertCalendar(row: GroupCalendarRow): void {
+      db.insert(groupCalendars)
         .values(row)
         .onConflictDoUpdate({ target: groupCalendars.groupId, set: row })
-        .run(),
+        .run();
+    },
   };
 }
 

@@ -10,8 +10,9 @@ export function createVpnRepo(db: Db) {
     vpn: (groupId: string): VpnRow | undefined =>
       db.select().from(vpns).where(eq(vpns.groupId, groupId)).get(),
     allVpns: (): VpnRow[] => db.select().from(vpns).all(),
-    upsertVpn: (row: VpnRow) =>
-      db.insert(vpns).values(row).onConflictDoUpdate({ target: vpns.groupId, set: row }).run(),
+    upsertVpn(row: VpnRow): void {
+      db.insert(vpns).values(row).onConflictDoUpdate({ target: vpns.groupId, set: row }).run();
+    },
 
     subgroup: (id: string): SubgroupRow | undefined =>
       db.select().from(subgroups).where(eq(subgroups.id, id)).get(),
@@ -25,18 +26,25 @@ export function createVpnRepo(db: Db) {
         .from(subgroups)
         .where(and(eq(subgroups.groupId, groupId), eq(subgroups.shortCode, shortCode)))
         .get(),
-    insertSubgroup: (row: SubgroupRow) => db.insert(subgroups).values(row).run(),
-    updateSubgroup: (row: SubgroupRow) => db.update(subgroups).set(row).where(eq(subgroups.id, row.id)).run(),
-    deleteSubgroup: (id: string) => db.delete(subgroups).where(eq(subgroups.id, id)).run(),
+    insertSubgroup(row: SubgroupRow): void {
+      db.insert(subgroups).values(row).run();
+    },
+    updateSubgroup(row: SubgroupRow): void {
+      db.update(subgroups).set(row).where(eq(subgroups.id, row.id)).run();
+    },
+    deleteSubgroup(id: string): void {
+      db.delete(subgroups).where(eq(subgroups.id, id)).run();
+    },
 
     allLinks: () => db.select().from(subgroupMembers).all(),
-    link: (subgroupId: string, memberId: string) =>
-      db.insert(subgroupMembers).values({ subgroupId, memberId }).onConflictDoNothing().run(),
-    unlink: (subgroupId: string, memberId: string) =>
-      db
-        .delete(subgroupMembers)
+    link(subgroupId: string, memberId: string): void {
+      db.insert(subgroupMembers).values({ subgroupId, memberId }).onConflictDoNothing().run();
+    },
+    unlink(subgroupId: string, memberId: string): void {
+      db.delete(subgroupMembers)
         .where(and(eq(subgroupMembers.subgroupId, subgroupId), eq(subgroupMembers.memberId, memberId)))
-        .run(),
+        .run();
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../helpers/postgres.js';
 import { killStartedServers, SERVER, startServer, stopServer } from '../helpers/server-process.js';
 
 /**
@@ -12,6 +13,7 @@ import { killStartedServers, SERVER, startServer, stopServer } from '../helpers/
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'telecom-e2e-'));
 const start = (env: Record<string, string>) => startServer({ DATA_DIR: dataDir, CLOCK: 'simulated', ...env });
 const stop = stopServer;
+const PG_ADMIN_KEY = 'e2e-postgres-admin-key-0123456789';
 
 afterAll(() => {
   killStartedServers();
@@ -19,22 +21,60 @@ afterAll(() => {
 });
 
 describe('the built server as a process', () => {
-  it('refuses to start on a DATABASE_URL (PostgreSQL is not served yet) instead of writing to SQLite', () => {
-    const ownDir = path.join(dataDir, 'postgres-refused');
+  it('runs on PostgreSQL from DATABASE_URL: migrates an empty database, serves, keeps data across a restart', async () => {
+    const database = await createTestDatabase();
+    try {
+      const env = {
+        DATA_DIR: path.join(dataDir, 'on-postgres'),
+        DATABASE_URL: database.url,
+        ADMIN_API_KEY: PG_ADMIN_KEY,
+      };
+      const auth = { authorization: `Bearer ${PG_ADMIN_KEY}`, 'content-type': 'application/json' };
+      const first = await start(env);
+      expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+      const created = await fetch(`${first.url}/v1/groups`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({
+          name: '河北测试集团',
+          institutionType: 'enterprise',
+          valueTier: 'B1',
+          province: 'CN-HE',
+        }),
+      });
+      expect(created.status).toBe(201);
+      const group = (await created.json()) as { id: string };
+      expect(await stop(first)).toBe(0);
+      // Nothing went to a SQLite file: the data directory holds the secrets only.
+      expect(existsSync(path.join(env.DATA_DIR, 'service.sqlite'))).toBe(false);
+
+      const second = await start(env);
+      const read = await fetch(`${second.url}/v1/groups/${group.id}`, { headers: auth });
+      expect(read.status).toBe(200);
+      expect(((await read.json()) as { name: string }).name).toBe('河北测试集团');
+      expect(await stop(second)).toBe(0);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('stops start-up when DATABASE_URL cannot be reached, naming it without its password (exit 1)', () => {
+    const ownDir = path.join(dataDir, 'postgres-unreachable');
     const run = spawnSync(process.execPath, [SERVER], {
       env: {
         ...process.env,
         DATA_DIR: ownDir,
         PORT: '0',
-        DATABASE_URL: 'postgres://sim:secret@db.invalid:5432/sim',
+        // Port 1 on this machine: refused at once.
+        DATABASE_URL: 'postgres://sim:secret@127.0.0.1:1/sim',
       },
       encoding: 'utf8',
       timeout: 15_000,
     });
-    expect(run.status).toBe(2);
-    expect(run.stderr).toContain('DATABASE_URL is set, but this version keeps its data in SQLite only');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('Could not connect to PostgreSQL at postgres://sim');
+    expect(run.stderr).toContain('127.0.0.1:1/sim');
     expect(run.stderr).not.toContain('secret');
-    expect(existsSync(ownDir)).toBe(false);
   });
 
   it('generates and prints the admin key once, serves the API, and keeps data across a graceful restart', async () => {
