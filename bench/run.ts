@@ -3,7 +3,8 @@
  *
  *   npx tsx bench/run.ts [--members 100000] [--groups 1000] [--duration 10] [--profile]
  *                        [--skip-engines] [--skip-conference] [--skip-load] [--skip-overload]
- *                        [--load-duration 5]
+ *                        [--load-duration 5] [--skip-backends] [--backend-rounds 3]
+ *                        [--backend-duration 5] [--backend-only route,call,conference]
  *
  * 1. bench/route-http.ts (imported): `POST /v1/route` on the real app with 100k members loaded
  *    from SQLite vs a bare Fastify baseline, under autocannon -c 50; the same with every group's
@@ -20,6 +21,10 @@
  *
  * 7. bench/overload.ts (imported; alone: `npm run bench:overload`): calls offered at 2x and 5x
  *    their measured maximum with load shedding on: admitted share, shed share, p99, /healthz p99.
+ * 8. bench/backends.ts (imported): the route (on the route bench's directory), call and
+ *    conference cases on SQLite and on PostgreSQL (BENCH_DATABASE_URL, else an embedded server
+ *    for the run), alternating round by round: req/s, p99, server and database CPU per request.
+ *    PostgreSQL's route must land within the spread of SQLite's rounds (it reads only memory).
  *
  * Targets (DESIGN.md, reference 2-core machine): route ≥ 90 % of the baseline in the same run
  * with p99 ≤ 5 ms; the route with ringback on within 5 % of without; ≥ 1M decisions/s
@@ -33,6 +38,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type BackendsReport, backendRows, backendsOptionsFromArgs, runBackends } from './backends.js';
 import { type ConferenceHttpReport, runConferenceHttp } from './conference-http.js';
 import { runLoadProfiles } from './load/profiles.js';
 import { type LoadReport, writeReport } from './load/report.js';
@@ -265,6 +271,39 @@ function loadRows(r: LoadReport): Row[] {
   }));
 }
 
+/** Each case on each backend; the route's PostgreSQL figure against the spread of SQLite's rounds. */
+function backendsTableRows(r: BackendsReport): Row[] {
+  return r.cases.flatMap((c) =>
+    [c.sqlite, c.postgres].map((side): Row => {
+      const bench = `${c.title} on ${side.backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'} (${fmt(c.members)} members)`;
+      if (!side.available) {
+        return { bench, value: `not available: ${side.reason}`, p50: '', p99: '', target: '', pass: null };
+      }
+      const m = side.median;
+      const rounds = side.rounds.map((x) => fmt(x.requestsPerSecond)).join(', ');
+      const db =
+        side.backend === 'sqlite'
+          ? 'database in the server'
+          : m.dbCpuMsPerRequest === null
+            ? 'database not measured'
+            : `database ${m.dbCpuMsPerRequest} ms`;
+      const within =
+        c.name === 'route' && side.backend === 'postgres' && c.postgresWithinSqliteSpread !== undefined
+          ? `; ${c.postgresWithinSqliteSpread ? 'within' : 'OUTSIDE'} SQLite's rounds`
+          : '';
+      return {
+        bench,
+        value: `${fmt(m.requestsPerSecond)} req/s`,
+        p50: `${m.p50Ms} ms`,
+        p99: `${m.p99Ms} ms`,
+        target: `CPU/req: server ${m.serverCpuMsPerRequest} ms, ${db}; median of ${side.rounds.length} rounds (${rounds})${within}${m.non2xx > 0 ? `; ${fmt(m.non2xx)} non-2xx` : ''}`,
+        pass:
+          c.name === 'route' && side.backend === 'postgres' ? (c.postgresWithinSqliteSpread ?? null) : null,
+      };
+    }),
+  );
+}
+
 const args = process.argv.slice(2);
 const argValue = (name: string, fallback: number) => {
   const at = args.indexOf(name);
@@ -317,6 +356,25 @@ if (!args.includes('--skip-overload')) {
   console.log(`written ${path.relative(process.cwd(), writeOverload(overload))}`);
 }
 
+let backends: BackendsReport | null = null;
+let backendsError: string | null = null;
+if (!args.includes('--skip-backends')) {
+  console.log('\n== 8 SQLite and PostgreSQL side by side: route, call, conference (bench/backends.ts)');
+  try {
+    backends = await runBackends({
+      ...backendsOptionsFromArgs(args, 'backend-'),
+      // The route case on the route bench's directory.
+      members: routeHttp.data.members,
+      groups: routeHttp.data.groups,
+    });
+    console.table(backendRows(backends));
+  } catch (error) {
+    // PostgreSQL did not start (or the bench broke): the rest of the run is still reported.
+    backendsError = error instanceof Error ? error.message : String(error);
+    console.error(`backends bench failed: ${backendsError}`);
+  }
+}
+
 const rows = [
   ...routeRows(routeHttp),
   ...(routeEngine ? engineRows(routeEngine) : []),
@@ -324,6 +382,19 @@ const rows = [
   ...(directorySearch ? searchRows(directorySearch) : []),
   ...(conference ? conferenceRows(conference) : []),
   ...(load ? loadRows(load) : []),
+  ...(backends ? backendsTableRows(backends) : []),
+  ...(backendsError === null
+    ? []
+    : [
+        {
+          bench: 'SQLite and PostgreSQL side by side (bench/backends.ts)',
+          value: `failed: ${backendsError.split('\n')[0]}`,
+          p50: '',
+          p99: '',
+          target: '',
+          pass: false,
+        },
+      ]),
 ];
 const finishedAt = new Date();
 const elapsedSeconds = Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000);
@@ -380,6 +451,8 @@ const report = {
   conference,
   load,
   overload,
+  backends,
+  backendsError,
 };
 mkdirSync(RESULTS_DIR, { recursive: true });
 const stamp = startedAt.toISOString().replace(/[:.]/g, '-');

@@ -69,8 +69,17 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CLIENT = path.join(HERE, 'load-client.ts');
 const PACED_CLIENT = path.join(HERE, 'paced-client.ts');
 
-export function runLoad(spec: LoadSpec): Promise<MeasuredLoad> {
-  return measureChild<LoadResult>(CLIENT, [], spec);
+/**
+ * Called when the load client starts its measured run and when it reports: where a bench reads
+ * other CPU meters (a database server's: bench/lib/cpu.ts) over the same window.
+ */
+export interface MeasureWindowHooks {
+  start(): void;
+  stop(): void;
+}
+
+export function runLoad(spec: LoadSpec, window?: MeasureWindowHooks): Promise<MeasuredLoad> {
+  return measureChild<LoadResult>(CLIENT, [], spec, window ? { window } : {});
 }
 
 export function runPacedLoad(spec: PacedSpec): Promise<PacedLoad> {
@@ -87,7 +96,7 @@ export async function measureChild<T>(
   script: string,
   args: string[],
   spec: unknown,
-  options: { inheritStderr?: boolean } = {},
+  options: { inheritStderr?: boolean; window?: MeasureWindowHooks } = {},
 ): Promise<T & { serverCpuPercent: number }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-load-'));
   const specFile = path.join(dir, 'spec.json');
@@ -108,10 +117,12 @@ export async function measureChild<T>(
         if (cpuStart === null && stdout.includes('MEASURE_START\n')) {
           cpuStart = process.cpuUsage();
           wallStart = performance.now();
+          options.window?.start();
         }
         if (cpuStart !== null && cpuEnd === null && stdout.includes('RESULT ')) {
           cpuEnd = process.cpuUsage(cpuStart);
           wallMs = performance.now() - wallStart;
+          options.window?.stop();
         }
       });
       child.stderr?.on('data', (chunk: Buffer) => {

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measureChild } from '../lib/load.js';
+import { type MeasureWindowHooks, measureChild } from '../lib/load.js';
 import type { ClientResult, ClientSpec } from './client.js';
 
 export interface DrivenResult extends ClientResult {
@@ -15,6 +15,10 @@ export interface DrivenResult extends ClientResult {
 
 const CLIENT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'client.ts');
 
-export function driveLoad(spec: ClientSpec): Promise<DrivenResult> {
-  return measureChild<ClientResult>(CLIENT, [], spec, { inheritStderr: spec.progress === true });
+/** `window`: other CPU meters to read over the measured run (bench/lib/load.ts). */
+export function driveLoad(spec: ClientSpec, window?: MeasureWindowHooks): Promise<DrivenResult> {
+  return measureChild<ClientResult>(CLIENT, [], spec, {
+    inheritStderr: spec.progress === true,
+    ...(window ? { window } : {}),
+  });
 }

@@ -76,7 +76,7 @@ const HEADERS = { authorization: `Bearer ${ADMIN_KEY}` };
 const legNumber = (i: number) => `+86134${String(10_000_000 + i).slice(-8)}`;
 
 /** Pairs of active colleagues (same group, callee with a short code); deterministic. */
-function colleaguePairs(data: BenchData, count: number, seed = 11) {
+export function colleaguePairs(data: BenchData, count: number, seed = 11) {
   const random = prng(seed);
   const pairs: Array<{ from: string; to: string; toShortCode: string }> = [];
   const used = new Set<number>();
@@ -95,7 +95,7 @@ function colleaguePairs(data: BenchData, count: number, seed = 11) {
   return pairs;
 }
 
-const single = (name: string, method: 'POST' | 'PATCH', p: string, body: unknown): LoadFlow => [
+export const single = (name: string, method: 'POST' | 'PATCH', p: string, body: unknown): LoadFlow => [
   { name, method, path: p, body: JSON.stringify(body) },
 ];
 
@@ -113,7 +113,10 @@ export function callFlow(from: string, to: string): LoadFlow {
   ];
 }
 
-async function setUpConferences(app: FastifyInstance, options: LoadProfileOptions): Promise<LoadFlow[]> {
+export async function setUpConferences(
+  app: FastifyInstance,
+  options: Pick<LoadProfileOptions, 'conferences' | 'legs'>,
+): Promise<LoadFlow[]> {
   const { groups, subscribers, conferences } = app.services;
   const { id: groupId } = await groups.create({
     name: '负载会议集团',
