@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { beforeEach, expect } from 'vitest';
+import { beforeEach } from 'vitest';
 import * as pg from '../../db/postgres/schema.js';
 import type { Db } from '../../db/sqlite/index.js';
 import * as sqlite from '../../db/sqlite/schema.js';
@@ -9,7 +8,6 @@ import type { Repositories } from '../../src/store/repositories.js';
 import { createSqliteBackedStore } from '../../src/store/sqlite-repositories.js';
 import type { Store } from '../../src/store/store.js';
 import { type BackendName, postgresForTest, sqliteForTest } from './backends.js';
-import { gate } from './gate.js';
 
 /** Tables a repository test may fill directly (what no repository under test writes). */
 const sqliteTables = {
@@ -99,61 +97,4 @@ async function openPostgres<R>(
       if (rows.length > 0) await db.insert(postgresTables[table]).values(rows as never);
     },
   };
-}
-
-/**
- * Proves that `lock` holds its row until the transaction commits: a first transaction locks
- * and, held open by a gate, rewrites the row; a second transaction's `lock` of the same row is
- * seen waiting on the server (pg_stat_activity), and reads the first's write once it commits.
- * PostgreSQL only: on SQLite the second transaction does not start until the first is done.
- */
-export async function expectLockWaitsForCommit<R, Row>(
-  postgres: ReturnType<typeof postgresForTest>,
-  store: Store<R>,
-  steps: {
-    lock: (tx: R) => Promise<Row | undefined>;
-    /** The first transaction's change of the locked row. */
-    write: (tx: R) => Promise<void>;
-    /** What the second transaction reads of the row (it must show the first's write). */
-    seen: (row: Row | undefined) => unknown;
-  },
-): Promise<unknown[]> {
-  const held = gate();
-  const order: unknown[] = [];
-  const first = store.transaction(async (tx) => {
-    await steps.lock(tx);
-    order.push('first locked');
-    await held.opened;
-    await steps.write(tx);
-    order.push('first wrote');
-  });
-  while (order.length === 0) await new Promise((resolve) => setImmediate(resolve));
-  let secondDone = false;
-  const second = store
-    .transaction(async (tx) => {
-      order.push(steps.seen(await steps.lock(tx)));
-    })
-    .finally(() => {
-      secondDone = true;
-    });
-  // Without the lock the second would be done before any session waits: the check below fails.
-  await untilASessionWaitsOnALock(postgres, () => secondDone);
-  expect(order).toEqual(['first locked']);
-  held.open();
-  await Promise.all([first, second]);
-  return order;
-}
-
-/** Round trips until the server shows a session of this database waiting for a lock, or `given` up. */
-async function untilASessionWaitsOnALock(
-  postgres: ReturnType<typeof postgresForTest>,
-  given: () => boolean,
-): Promise<void> {
-  while (!given()) {
-    const waiting = await postgres.db.execute<{ n: number }>(
-      sql`SELECT count(*)::int AS n FROM pg_stat_activity
-          WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-    );
-    if ((waiting.rows[0]?.n ?? 0) > 0) return;
-  }
 }

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../db/sqlite/index.js';
 import { createTestApp, T0, type TestApp } from '../../helpers/app.js';
 import { iso, step } from '../calls/setup.js';
 import {
@@ -134,16 +133,27 @@ describe('restart in the middle of a conference', () => {
     await t.close();
     // What a crash right after the calls' commit leaves: 李's leg ended, the room not told;
     // 张's ringing leg ended busy likewise.
-    const db = openDatabase(dataDir);
-    const end = (callId: string, cause: string, atMs: number) =>
-      db.$client
-        .prepare(
-          `UPDATE calls SET state = 'ended', document = json_set(document, '$.state', 'ended', '$.endedAtMs', ?, '$.lastAtMs', ?, '$.endCause', ?) WHERE id = ?`,
-        )
-        .run(atMs, atMs, cause, callId);
-    end(li.id, 'hangup', T0 + 90_000);
-    end(byMsisdn(c, E.zhang).callId!, 'busy', T0 + 5_000);
-    db.$client.close();
+    const stored = await createTestApp({ dataDir });
+    const end = async (callId: string, cause: string, atMs: number) => {
+      const [row] = await stored.sql<{ document: string }>('SELECT document FROM calls WHERE id = ?', callId);
+      const call = {
+        ...JSON.parse(row!.document),
+        state: 'ended',
+        endedAtMs: atMs,
+        lastAtMs: atMs,
+        endCause: cause,
+      };
+      await stored.sql(
+        "UPDATE calls SET state = 'ended', document = ?, version = version + 1 WHERE id = ?",
+        JSON.stringify(call),
+        callId,
+      );
+    };
+    // Written behind the app's back: it loaded these calls at start and holds them in memory,
+    // so it is closed without touching them (it writes nothing of its own on close).
+    await end(li.id, 'hangup', T0 + 90_000);
+    await end(byMsisdn(c, E.zhang).callId!, 'busy', T0 + 5_000);
+    await stored.close();
 
     t = await createTestApp({ dataDir });
     const room = await getConference(t, c.id);

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isUniqueViolation } from '../../../../src/store/constraint-errors.js';
 import { BACKENDS } from '../../../helpers/backends.js';
-import {
-  directoryBackends,
-  expectSecondLockWaits,
-  groupRow,
-  memberRow,
-  rejectionOf,
-} from '../../../helpers/directory-repos.js';
+import { directoryBackends, groupRow, memberRow, rejectionOf } from '../../../helpers/directory-repos.js';
+import { expectSecondLockWaits } from '../../../helpers/lock-wait.js';
 
 const backends = directoryBackends();
 

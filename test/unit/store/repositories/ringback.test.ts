@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../../helpers/backends.js';
-import {
-  directoryBackends,
-  expectSecondLockWaits,
-  groupRow,
-  policyRow,
-  toneRow,
-} from '../../../helpers/directory-repos.js';
+import { directoryBackends, groupRow, policyRow, toneRow } from '../../../helpers/directory-repos.js';
+import { expectSecondLockWaits } from '../../../helpers/lock-wait.js';
 
 const backends = directoryBackends();
 const ids = (rows: { id: string }[]) => rows.map((r) => r.id);

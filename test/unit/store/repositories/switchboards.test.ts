@@ -3,12 +3,12 @@ import { isUniqueViolation } from '../../../../src/store/constraint-errors.js';
 import { BACKENDS } from '../../../helpers/backends.js';
 import {
   directoryBackends,
-  expectSecondLockWaits,
   groupRow,
   memberRow,
   rejectionOf,
   switchboardRow,
 } from '../../../helpers/directory-repos.js';
+import { expectSecondLockWaits } from '../../../helpers/lock-wait.js';
 
 const backends = directoryBackends();
 const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
