@@ -2,12 +2,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../helpers/backends.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 
 /**
  * Durability of CDRs (issue 7): the built server under concurrent call traffic is killed with
- * SIGKILL (no graceful shutdown). After a restart on the same data directory, every call whose
- * hang-up was acknowledged has exactly one CDR, and no call has two.
+ * SIGKILL (no graceful shutdown). After a restart on the same database, every call whose
+ * hang-up was acknowledged has exactly one CDR, and no call has two. On both backends: the
+ * SQLite file of the data directory, and a PostgreSQL database of the test's (issue 18).
  */
 const SERVER = path.resolve('dist/src/server.js');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'telecom-kill-'));
@@ -15,15 +18,15 @@ const ADMIN_KEY = 'e2e-admin-key-0123456789abcdef';
 const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
 const children: ChildProcess[] = [];
 
-function start(): Promise<{ child: ChildProcess; url: string }> {
+function start(backendEnv: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [SERVER], {
     // Durability is measured on calls the server admitted: no load shedding (every call must pass).
     env: {
       PATH: process.env.PATH,
       PORT: '0',
-      DATA_DIR: dataDir,
       ADMIN_API_KEY: ADMIN_KEY,
       OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
+      ...backendEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -59,10 +62,23 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('kill -9 under load', () => {
+describe.each(BACKENDS)('kill -9 under load on %s', (backend) => {
+  let database: TestDatabase | undefined;
+  let backendEnv: Record<string, string>;
+  beforeAll(async () => {
+    const ownDir = path.join(dataDir, backend);
+    if (backend === 'postgres') database = await createTestDatabase({ migrated: true });
+    backendEnv =
+      database === undefined ? { DATA_DIR: ownDir } : { DATA_DIR: ownDir, DATABASE_URL: database.url };
+  });
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await database?.drop();
+  });
+
   it('loses no CDR of an acknowledged call and duplicates none', async () => {
     expect(existsSync(SERVER), 'run `npm run build` first').toBe(true);
-    const first = await start();
+    const first = await start(backendEnv);
     const group = await post(`${first.url}/v1/groups`, {
       name: '河北测试集团',
       institutionType: 'enterprise',
@@ -108,7 +124,7 @@ describe('kill -9 under load', () => {
     await exited;
     await Promise.all(workers);
 
-    const second = await start();
+    const second = await start(backendEnv);
     const byCall = new Map<string, number>();
     let cursor: string | null = null;
     do {
