@@ -231,3 +231,13 @@ export function policyRow(
     ...overrides,
   };
 }
+
+/** Two groups (`grp_01`, `grp_02`) and two members of the first (`mbr_01`, `mbr_02`). */
+export async function seedTwoGroupsTwoMembers(
+  repos: Pick<DirectoryRepos, 'groups' | 'members'>,
+): Promise<void> {
+  await repos.groups.insert(groupRow('grp_01'));
+  await repos.groups.insert(groupRow('grp_02'));
+  await repos.members.insert(memberRow('mbr_01', 'grp_01', '+8613800000001'));
+  await repos.members.insert(memberRow('mbr_02', 'grp_01', '+8613800000002'));
+}

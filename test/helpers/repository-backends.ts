@@ -3,6 +3,7 @@ import { beforeEach } from 'vitest';
 import * as pg from '../../db/postgres/schema.js';
 import type { Db } from '../../db/sqlite/index.js';
 import * as sqlite from '../../db/sqlite/schema.js';
+import type { CdrRow } from '../../src/store/call-repo.js';
 import { createPostgresStore, type PgExecutor } from '../../src/store/postgres-store.js';
 import type { Repositories } from '../../src/store/repositories.js';
 import { createSqliteBackedStore } from '../../src/store/sqlite-repositories.js';
@@ -96,5 +97,28 @@ async function openPostgres<R>(
       // types cannot see that through a table picked by name, hence the cast.
       if (rows.length > 0) await db.insert(postgresTables[table]).values(rows as never);
     },
+  };
+}
+
+/** A CDR of `grp_1` at 2026-01-01T00:00:00Z: a one-minute on-net call, 5 fen. */
+export function cdrRow(id: string, overrides: Partial<CdrRow> = {}): CdrRow {
+  const at = 1_767_225_600_000;
+  return {
+    id,
+    callId: `call_${id}`,
+    groupId: 'grp_1',
+    callType: 'onnet',
+    from: '13800000001',
+    to: '13800000002',
+    presentedCallerId: '13800000001',
+    startedAt: at,
+    answeredAt: at + 5_000,
+    endedAt: at + 65_000,
+    billableSeconds: 60,
+    tariffClass: 'vpn_onnet',
+    rateFenPerMinute: 5,
+    chargeFen: 5,
+    createdAt: at + 65_000,
+    ...overrides,
   };
 }

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { cdrs, groups, ringbackTones, subscriptions } from '../../../../db/postgres/schema.js';
 import type { SubscriptionRow } from '../../../../src/store/billing-repo.js';
-import type { CdrRow } from '../../../../src/store/call-repo.js';
 import { isUniqueViolation } from '../../../../src/store/constraint-errors.js';
 import { createPostgresBillingRepo } from '../../../../src/store/postgres/billing-repo.js';
 import { BACKENDS } from '../../../helpers/backends.js';
 import { expectSecondLockWaits } from '../../../helpers/lock-wait.js';
-import { repositoryBackends, type SeedRow } from '../../../helpers/repository-backends.js';
+import { cdrRow, repositoryBackends, type SeedRow } from '../../../helpers/repository-backends.js';
 
 const backends = repositoryBackends(
   (ex) => ({ billing: createPostgresBillingRepo(ex) }),
@@ -45,26 +44,7 @@ function subscription(id: string, overrides: Partial<SubscriptionRow> = {}): Sub
   };
 }
 
-function cdr(id: string, overrides: Partial<CdrRow>): CdrRow {
-  return {
-    id,
-    callId: `call_${id}`,
-    groupId: 'grp_1',
-    callType: 'onnet',
-    from: '13800000001',
-    to: '13800000002',
-    presentedCallerId: '13800000001',
-    startedAt: T0,
-    answeredAt: T0,
-    endedAt: T0 + 60_000,
-    billableSeconds: 60,
-    tariffClass: 'vpn_onnet',
-    rateFenPerMinute: 5,
-    chargeFen: 5,
-    createdAt: T0,
-    ...overrides,
-  };
-}
+const cdr = cdrRow;
 
 function tone(
   id: string,

@@ -1,36 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { cdrs } from '../../../../db/postgres/schema.js';
-import type { CdrRow } from '../../../../src/store/call-repo.js';
 import type { CdrFilter } from '../../../../src/store/cdr-repo.js';
 import { createPostgresCdrRepo } from '../../../../src/store/postgres/cdr-repo.js';
 import { BACKENDS } from '../../../helpers/backends.js';
-import { repositoryBackends } from '../../../helpers/repository-backends.js';
+import { cdrRow, repositoryBackends } from '../../../helpers/repository-backends.js';
 
 const backends = repositoryBackends((ex) => ({ cdrs: createPostgresCdrRepo(ex) }), [cdrs]);
 
 const HOUR = 3_600_000;
 const T0 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
-function cdr(id: string, overrides: Partial<CdrRow> = {}): CdrRow {
-  return {
-    id,
-    callId: `call_${id}`,
-    groupId: 'grp_1',
-    callType: 'onnet',
-    from: '13800000001',
-    to: '13800000002',
-    presentedCallerId: '13800000001',
-    startedAt: T0,
-    answeredAt: T0 + 5_000,
-    endedAt: T0 + 65_000,
-    billableSeconds: 60,
-    tariffClass: 'vpn_onnet',
-    rateFenPerMinute: 5,
-    chargeFen: 5,
-    createdAt: T0 + 65_000,
-    ...overrides,
-  };
-}
+const cdr = cdrRow;
 
 describe.each(BACKENDS)('the CDR repository on %s', (name) => {
   const backend = backends.backendFor(name);

@@ -3,9 +3,8 @@ import { isUniqueViolation } from '../../../../src/store/constraint-errors.js';
 import { BACKENDS } from '../../../helpers/backends.js';
 import {
   directoryBackends,
-  groupRow,
-  memberRow,
   rejectionOf,
+  seedTwoGroupsTwoMembers,
   switchboardRow,
 } from '../../../helpers/directory-repos.js';
 import { expectSecondLockWaits } from '../../../helpers/lock-wait.js';
@@ -16,13 +15,7 @@ const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
 describe.each(BACKENDS)('the switchboard repository on %s', (name) => {
   const store = backends.storeFor(name);
 
-  async function seed() {
-    const { groups, members } = store().repos;
-    await groups.insert(groupRow('grp_01'));
-    await groups.insert(groupRow('grp_02'));
-    await members.insert(memberRow('mbr_01', 'grp_01', '+8613800000001'));
-    await members.insert(memberRow('mbr_02', 'grp_01', '+8613800000002'));
-  }
+  const seed = () => seedTwoGroupsTwoMembers(store().repos);
 
   it('reads, updates and deletes a switchboard; its JSON documents round-trip', async () => {
     await seed();

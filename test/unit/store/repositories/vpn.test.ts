@@ -4,9 +4,8 @@ import type { VpnRow } from '../../../../src/store/vpn-repo.js';
 import { BACKENDS } from '../../../helpers/backends.js';
 import {
   directoryBackends,
-  groupRow,
-  memberRow,
   rejectionOf,
+  seedTwoGroupsTwoMembers,
   subgroupRow,
 } from '../../../helpers/directory-repos.js';
 
@@ -29,13 +28,7 @@ function vpnRow(groupId: string, overrides: Partial<VpnRow> = {}): VpnRow {
 describe.each(BACKENDS)('the VPN repository on %s', (name) => {
   const store = backends.storeFor(name);
 
-  async function seed() {
-    const { groups, members } = store().repos;
-    await groups.insert(groupRow('grp_01'));
-    await groups.insert(groupRow('grp_02'));
-    await members.insert(memberRow('mbr_01', 'grp_01', '+8613800000001'));
-    await members.insert(memberRow('mbr_02', 'grp_01', '+8613800000002'));
-  }
+  const seed = () => seedTwoGroupsTwoMembers(store().repos);
 
   it('creates a group’s VPN, then replaces it; booleans and NULLs round-trip', async () => {
     await seed();
