@@ -197,17 +197,19 @@ export async function createConferenceService(deps: {
         return;
       }
       case 'sms':
-        // The message service writes through the async store (this service does not yet): a
-        // failure is reported as any effect's is, and does not undo the room's change.
-        deps.messages
-          .notify({
-            from: accessNumber,
-            to: effect.to,
-            text: effect.text,
-            atMs,
-            groupId: conference.groupId,
-          })
-          .catch(report);
+        // Written by the message service, beside the room's unit: the answer waits for it too.
+        // A failure is reported as any effect's is, and does not undo the room's change.
+        units.follow(
+          deps.messages
+            .notify({
+              from: accessNumber,
+              to: effect.to,
+              text: effect.text,
+              atMs,
+              groupId: conference.groupId,
+            })
+            .then(() => {}, report),
+        );
         return;
       case 'announce':
         deps.calls.note(

@@ -32,6 +32,12 @@ export interface WriteUnits {
   background(work: () => void, report: (error: unknown) => void): void;
   /** Records a write in the open unit (a change made outside any unit opens its own). */
   record(write: EntityWrite): void;
+  /**
+   * A write made beside the unit's, through another service (a conference's SMS): the open
+   * unit's commit waits for it too, and so does `idle()`. It must not reject (report its
+   * failure itself): it does not undo the unit's change.
+   */
+  follow(write: Promise<void>): void;
   /** Resolves once every write queued so far on `key` has settled. */
   settled(key: string): Promise<void>;
   /** Resolves once every write queued so far has settled (clock moves, close). */
@@ -48,6 +54,8 @@ export function createWriteUnits(deps: {
 }): WriteUnits {
   const { store, ordered } = deps;
   let open: EntityWrite[] | null = null;
+  let followed: Promise<void>[] = [];
+  const inFlight = new Set<Promise<void>>();
 
   function forgetAll(writes: readonly EntityWrite[]): void {
     for (const write of writes) write.forget();
@@ -76,6 +84,7 @@ export function createWriteUnits(deps: {
     if (open !== null) return { value: work(), committed: RESOLVED };
     const writes: EntityWrite[] = [];
     open = writes;
+    followed = [];
     let value: T;
     try {
       value = work();
@@ -85,7 +94,12 @@ export function createWriteUnits(deps: {
     } finally {
       open = null;
     }
-    return { value, committed: queue(writes) };
+    const beside = followed;
+    const committed = queue(writes);
+    return {
+      value,
+      committed: beside.length === 0 ? committed : Promise.all([committed, ...beside]).then(() => {}),
+    };
   }
 
   return {
@@ -105,7 +119,14 @@ export function createWriteUnits(deps: {
       if (open !== null) open.push(write);
       else queue([write]).catch((error: unknown) => deps.report?.(error));
     },
+    follow(write) {
+      inFlight.add(write);
+      void write.finally(() => inFlight.delete(write));
+      if (open !== null) followed.push(write);
+    },
     settled: (key) => ordered.settled(key),
-    idle: () => ordered.idle(),
+    idle: async () => {
+      await Promise.all([ordered.idle(), ...inFlight]);
+    },
   };
 }
