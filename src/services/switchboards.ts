@@ -22,6 +22,7 @@ import {
   validateSwitchboard,
 } from '../engines/switchboard/validate.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
+import { createOrderedWrites } from '../store/ordered-writes.js';
 import { type Page, type PageRequest, toPage } from '../store/pagination.js';
 import type { AppStore, Repositories } from '../store/repositories.js';
 import type {
@@ -190,6 +191,15 @@ export function createSwitchboardService(deps: {
     return row;
   };
 
+  /**
+   * A switchboard's writes, one at a time, each applied to the directory before the next starts:
+   * the directory then follows the order they committed in. Without it, two requests' commits
+   * could reach memory in the other order (their answers resolve as the database's replies
+   * arrive), leaving there a holder the store no longer has.
+   */
+  const ordered = createOrderedWrites();
+  const inOrder = <T>(id: string, work: () => Promise<T>): Promise<T> => ordered.run([id], work);
+
   const requireGroupMember = (entry: SwitchboardEntry, memberId: string, path: string) => {
     if (!isMemberOf(entry.groupId)(memberId)) {
       throw new AppError(
@@ -280,31 +290,33 @@ export function createSwitchboardService(deps: {
     async update(id: string, patch: SwitchboardPatch) {
       // The stored row is the base of the new one: read and written in one transaction, so a
       // concurrent change is not lost (the row is locked on PostgreSQL).
-      const row = await write(patch.pilotNumber, () =>
-        deps.store.transaction(async (tx) => {
-          const current = await tx.switchboards.lock(id);
-          if (current === undefined) throw notFound('switchboard');
-          const next: SwitchboardRow = { ...current, updatedAt: clock.now() };
-          const rules: SwitchboardRules = {};
-          if (patch.pilotNumber !== undefined) next.pilotNumber = patch.pilotNumber;
-          if (patch.greeting !== undefined) next.greeting = patch.greeting;
-          if (patch.afterHoursGreeting !== undefined) next.afterHoursGreeting = patch.afterHoursGreeting;
-          if (patch.businessHours !== undefined) {
-            next.businessHours = hoursOf(patch.businessHours);
-            rules.businessHours = next.businessHours;
-          }
-          if (patch.menu !== undefined) {
-            next.menu = patch.menu;
-            rules.menu = patch.menu;
-          }
-          if (patch.outboundPrefix !== undefined) next.outboundPrefix = patch.outboundPrefix;
-          if (patch.fallback !== undefined) next.fallback = patch.fallback;
-          // Only what the patch changes is judged: the rest was valid when it was written.
-          assertValid(next.groupId, rules);
-          if (next.pilotNumber !== current.pilotNumber) assertPilotFree(next.pilotNumber, id);
-          await tx.switchboards.update(next);
-          return next;
-        }),
+      const row = await inOrder(id, () =>
+        write(patch.pilotNumber, () =>
+          deps.store.transaction(async (tx) => {
+            const current = await tx.switchboards.lock(id);
+            if (current === undefined) throw notFound('switchboard');
+            const next: SwitchboardRow = { ...current, updatedAt: clock.now() };
+            const rules: SwitchboardRules = {};
+            if (patch.pilotNumber !== undefined) next.pilotNumber = patch.pilotNumber;
+            if (patch.greeting !== undefined) next.greeting = patch.greeting;
+            if (patch.afterHoursGreeting !== undefined) next.afterHoursGreeting = patch.afterHoursGreeting;
+            if (patch.businessHours !== undefined) {
+              next.businessHours = hoursOf(patch.businessHours);
+              rules.businessHours = next.businessHours;
+            }
+            if (patch.menu !== undefined) {
+              next.menu = patch.menu;
+              rules.menu = patch.menu;
+            }
+            if (patch.outboundPrefix !== undefined) next.outboundPrefix = patch.outboundPrefix;
+            if (patch.fallback !== undefined) next.fallback = patch.fallback;
+            // Only what the patch changes is judged: the rest was valid when it was written.
+            assertValid(next.groupId, rules);
+            if (next.pilotNumber !== current.pilotNumber) assertPilotFree(next.pilotNumber, id);
+            await tx.switchboards.update(next);
+            return next;
+          }),
+        ),
       );
       return view(row);
     },
@@ -315,9 +327,11 @@ export function createSwitchboardService(deps: {
         throw new AppError('switchboard_in_use', `switchboard ${id} has calls in progress: end them first`);
       }
       // Two deletes at once: the one that found no row is the 404 a later one would get.
-      if (!(await repo.delete(id))) throw notFound('switchboard');
-      writer.removeSwitchboard(id);
-      indexes.delete(id);
+      await inOrder(id, async () => {
+        if (!(await repo.delete(id))) throw notFound('switchboard');
+        writer.removeSwitchboard(id);
+        indexes.delete(id);
+      });
     },
 
     /**
@@ -327,16 +341,21 @@ export function createSwitchboardService(deps: {
     async putExtension(id: string, extension: string, memberId: string) {
       const entry = entryOf(id);
       requireGroupMember(entry, memberId, 'memberId');
-      const created = await repo.putExtension({ switchboardId: id, extension, memberId });
-      writer.putExtension(id, extension, memberId);
+      const created = await inOrder(id, async () => {
+        const stored = await repo.putExtension({ switchboardId: id, extension, memberId });
+        writer.putExtension(id, extension, memberId);
+        return stored;
+      });
       return { created, extension: { switchboardId: id, extension, memberId } };
     },
 
     async removeExtension(id: string, extension: string): Promise<void> {
       const entry = entryOf(id);
       if (!entry.extensions.has(extension)) throw notFound(`extension ${extension}`);
-      if (!(await repo.deleteExtension(id, extension))) throw notFound(`extension ${extension}`);
-      writer.removeExtension(id, extension);
+      await inOrder(id, async () => {
+        if (!(await repo.deleteExtension(id, extension))) throw notFound(`extension ${extension}`);
+        writer.removeExtension(id, extension);
+      });
     },
 
     /** Seats the member at the operator desk or changes their status; `created` when new (as for extensions). */
@@ -344,8 +363,11 @@ export function createSwitchboardService(deps: {
       const entry = entryOf(id);
       requireGroupMember(entry, memberId, 'memberId');
       const now = clock.now();
-      const created = await repo.putOperator({ switchboardId: id, memberId, status, updatedAt: now });
-      writer.putOperator(id, memberId, status);
+      const created = await inOrder(id, async () => {
+        const stored = await repo.putOperator({ switchboardId: id, memberId, status, updatedAt: now });
+        writer.putOperator(id, memberId, status);
+        return stored;
+      });
       return {
         created,
         operator: {
@@ -361,8 +383,10 @@ export function createSwitchboardService(deps: {
     async removeOperator(id: string, memberId: string): Promise<void> {
       const entry = entryOf(id);
       if (!entry.operators.has(memberId)) throw notFound('operator');
-      if (!(await repo.deleteOperator(id, memberId))) throw notFound('operator');
-      writer.removeOperator(id, memberId);
+      await inOrder(id, async () => {
+        if (!(await repo.deleteOperator(id, memberId))) throw notFound('operator');
+        writer.removeOperator(id, memberId);
+      });
     },
 
     /** The switchboard group's members ranked for `query` (see `searchPhonebook`). */
